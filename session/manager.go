@@ -1,0 +1,56 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Config wires a Manager. Zero values pick the defaults.
+type Config struct {
+	// ConfigFile and CredentialsFile override the shared file paths; empty
+	// means AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/...
+	ConfigFile      string
+	CredentialsFile string
+	Clock           Clock
+	// NewSTS builds the STS client for one profile, signed with its
+	// long-term keys only. Nil means the real aws-sdk-go-v2 client, which
+	// honours the endpoint overrides the way the SDK's config loader does.
+	NewSTS func(ctx context.Context, p Profile, keys Keys) (STSAPI, error)
+	// Keys reads long-term keys. Nil means the credentials file.
+	Keys KeySource
+	// WarnBefore is the expiring window; 0 means DefaultWarnBefore.
+	WarnBefore time.Duration
+	// Timeout bounds one STS call overall, retries included; 0 means 30s.
+	Timeout time.Duration
+}
+
+// KeySource yields the long-term keys of profile L.
+type KeySource interface {
+	LongTermKeys(ctx context.Context, longTermProfile string) (Keys, error)
+}
+
+// Manager is the core's entry point. It holds no file state between calls:
+// every call reads the files afresh, so other writers are always seen.
+type Manager struct {
+	cfg Config
+}
+
+// ErrCanceled is returned by a Prompter when the user backs out. A login
+// that ends with it changed nothing and should be treated as a no-op.
+var ErrCanceled = errors.New("canceled")
+
+// ErrNotMFAProfile is wrapped when a named profile cannot log in with MFA.
+var ErrNotMFAProfile = errors.New("not an MFA profile")
+
+// ActiveError is returned by Login without Force while the current session
+// still has time left.
+type ActiveError struct {
+	Profile string
+	Left    time.Duration
+	Until   time.Time
+}
+
+func (e *ActiveError) Error() string {
+	return "a session for " + e.Profile + " is still active for " + FormatLeft(e.Left) + "; use --force to renew it"
+}
