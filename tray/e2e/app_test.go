@@ -1,0 +1,209 @@
+//go:build linux
+
+package e2e
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// menuWait bounds how long the menu may take to show a change.
+const menuWait = 10 * time.Second
+
+// app is one running tray process (the real awsmfa-tray or minitray).
+type app struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	pid  int
+	out  *syncBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // Wait's result, valid after done
+	menu *menuClient
+}
+
+// baseEnv is a minimal environment for a child: nothing of the developer's
+// own HOME, AWS or desktop settings leaks in.
+func baseEnv(home string) []string {
+	runtime := filepath.Join(home, ".run")
+	os.MkdirAll(runtime, 0o700)
+	return []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, ".cache"),
+		"XDG_RUNTIME_DIR=" + runtime,
+		"DISPLAY=" + harness.display,
+		"DBUS_SESSION_BUS_ADDRESS=" + os.Getenv("DBUS_SESSION_BUS_ADDRESS"),
+		"NO_AT_BRIDGE=1",
+		"LC_ALL=C.UTF-8",
+		"TZ=Europe/Berlin", // a non-UTC zone catches local-vs-UTC expiry bugs
+	}
+}
+
+// startApp starts bin with env and args in its own process group, so the
+// zenity dialogs it spawns die with it.
+func startApp(t *testing.T, bin string, env []string, args ...string) *app {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	a := &app{t: t, cmd: cmd, pid: cmd.Process.Pid, out: out, done: make(chan struct{})}
+	a.menu = newMenuClient(harness.bus, a.pid)
+	go func() {
+		a.err = cmd.Wait()
+		close(a.done)
+	}()
+	t.Cleanup(func() {
+		a.stop()
+		if t.Failed() {
+			t.Logf("output of %s (pid %d):\n%s", filepath.Base(bin), a.pid, out.String())
+		}
+	})
+	return a
+}
+
+// stop ends the app and everything in its process group: SIGTERM first,
+// SIGKILL if it lingers.
+func (a *app) stop() {
+	select {
+	case <-a.done:
+	default:
+		syscall.Kill(-a.pid, syscall.SIGTERM)
+		select {
+		case <-a.done:
+		case <-time.After(5 * time.Second):
+			syscall.Kill(-a.pid, syscall.SIGKILL)
+			<-a.done
+		}
+	}
+	// Leftover children (a zenity dialog) share the group.
+	syscall.Kill(-a.pid, syscall.SIGKILL)
+}
+
+// exited reports whether the app has exited.
+func (a *app) exited() bool {
+	select {
+	case <-a.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// Layout reads the menu, failing the test if it cannot within menuWait.
+func (a *app) Layout() menuItem {
+	a.t.Helper()
+	var root menuItem
+	eventually(a.t, menuWait, "reading the menu", func() error {
+		if a.exited() {
+			return fmt.Errorf("the app exited: %v", a.err)
+		}
+		var err error
+		root, err = a.menu.Layout()
+		return err
+	})
+	return root
+}
+
+// WaitItem waits until a visible item whose label matches appears, and
+// returns it.
+func (a *app) WaitItem(what string, match func(string) bool) menuItem {
+	a.t.Helper()
+	var found menuItem
+	var last menuItem
+	err := poll(menuWait, func() error {
+		if a.exited() {
+			return fmt.Errorf("the app exited: %v", a.err)
+		}
+		root, err := a.menu.Layout()
+		if err != nil {
+			return err
+		}
+		last = root
+		var ok bool
+		if found, ok = root.Find(match); !ok {
+			return errors.New("no such item")
+		}
+		return nil
+	})
+	if err != nil {
+		a.t.Fatalf("menu item %s: not there within %v: %v; the menu was:\n%s", what, menuWait, err, last)
+	}
+	return found
+}
+
+// Click waits for the item and clicks it.
+func (a *app) Click(what string, match func(string) bool) {
+	a.t.Helper()
+	it := a.WaitItem(what, match)
+	if err := a.menu.Click(it.ID); err != nil {
+		a.t.Fatalf("click %s: %v", what, err)
+	}
+}
+
+// descendants lists the pids below a.pid.
+func (a *app) descendants() []int {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The command name may hold spaces; fields after the last ')' are
+		// state and ppid.
+		s := string(stat)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		children[ppid] = append(children[ppid], pid)
+	}
+	var out []int
+	queue := []int{a.pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// dialogs returns the command lines (arguments joined by spaces) of the
+// zenity processes the app is running now. They show what the dialog says,
+// which xdotool cannot read.
+func (a *app) dialogs() []string {
+	var out []string
+	for _, pid := range a.descendants() {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+		if filepath.Base(args[0]) == "zenity" {
+			out = append(out, strings.Join(args[1:], " "))
+		}
+	}
+	return out
+}

@@ -1,0 +1,211 @@
+//go:build linux
+
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// insideEnv marks the copy of the test binary that runs under
+// dbus-run-session, so it does not re-exec itself again.
+const insideEnv = "AWSMFA_E2E_INSIDE_DBUS"
+
+// harness is what TestMain sets up once for the whole package.
+var harness struct {
+	skip      string // why every test skips; empty when the harness is up
+	repo      string // module root
+	artifacts string // <repo>/artifacts, git-ignored
+	binDir    string // built binaries
+	tray      string // built awsmfa-tray, or empty with trayErr set
+	trayErr   error
+	minitray  string // built testdata/minitray, or empty with miniErr set
+	miniErr   error
+	display   string // ":N" of our Xvfb
+	bus       *testBus
+}
+
+var requiredTools = []string{"dbus-run-session", "Xvfb", "zenity", "xdotool"}
+
+func TestMain(m *testing.M) {
+	os.Exit(mainExit(m))
+}
+
+func mainExit(m *testing.M) int {
+	ci := os.Getenv("CI") == "true"
+	var missing []string
+	for _, tool := range requiredTools {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) > 0 {
+		msg := fmt.Sprintf("tray e2e needs %s on PATH (apt-get install -y --no-install-recommends dbus xvfb zenity xdotool)",
+			strings.Join(missing, ", "))
+		if ci {
+			fmt.Fprintln(os.Stderr, "FAIL:", msg, "(CI=true: not skipping)")
+			return 1
+		}
+		harness.skip = msg
+		return m.Run()
+	}
+	if os.Getenv(insideEnv) == "" {
+		return reexecUnderDBus()
+	}
+	code, err := setUp(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: tray e2e setup:", err)
+		return 1
+	}
+	return code
+}
+
+// reexecUnderDBus runs this same test binary, with the same flags, inside a
+// private session bus so no test ever touches the developer's desktop bus.
+func reexecUnderDBus() int {
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: tray e2e: find own executable:", err)
+		return 1
+	}
+	cmd := exec.Command("dbus-run-session", append([]string{"--", self}, os.Args[1:]...)...)
+	cmd.Env = append(os.Environ(), insideEnv+"=1")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() > 0 {
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(os.Stderr, "FAIL: tray e2e: dbus-run-session:", err)
+		return 1
+	}
+	return 0
+}
+
+func setUp(m *testing.M) (int, error) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return 1, fmt.Errorf("dbus-run-session gave no DBUS_SESSION_BUS_ADDRESS")
+	}
+	// Quiets GTK's accessibility bus lookups in zenity.
+	os.Setenv("NO_AT_BRIDGE", "1")
+
+	repo, err := moduleRoot()
+	if err != nil {
+		return 1, err
+	}
+	harness.repo = repo
+	harness.artifacts = filepath.Join(repo, "artifacts")
+	if err := os.MkdirAll(harness.artifacts, 0o755); err != nil {
+		return 1, fmt.Errorf("create artifacts folder: %w", err)
+	}
+	binDir, err := os.MkdirTemp("", "awsmfa-e2e-bin-")
+	if err != nil {
+		return 1, fmt.Errorf("create bin dir: %w", err)
+	}
+	defer os.RemoveAll(binDir)
+	harness.binDir = binDir
+
+	stopX, err := startXvfb()
+	if err != nil {
+		return 1, err
+	}
+	defer stopX()
+
+	bus, err := newTestBus()
+	if err != nil {
+		return 1, err
+	}
+	defer bus.Close()
+	harness.bus = bus
+
+	// A build failure fails only the tests that need that binary, so the
+	// harness self-test still runs while the app is being written.
+	harness.tray, harness.trayErr = goBuild(repo, "./cmd/awsmfa-tray", filepath.Join(binDir, "awsmfa-tray"))
+	harness.minitray, harness.miniErr = goBuild(repo, "./tray/e2e/testdata/minitray", filepath.Join(binDir, "minitray"))
+	return m.Run(), nil
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("find module root with go list -m: %w", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", fmt.Errorf("go list -m printed no module dir")
+	}
+	return dir, nil
+}
+
+func goBuild(repo, pkg, out string) (string, error) {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = repo
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
+	}
+	return out, nil
+}
+
+// startXvfb starts Xvfb on a display it picks itself (-displayfd writes the
+// number to our pipe), so parallel runs never collide on :99.
+func startXvfb() (stop func(), err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("xvfb pipe: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1024x768x24", "-noreset")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("start Xvfb: %w", err)
+	}
+	w.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	stop = func() {
+		cmd.Process.Kill()
+		<-done
+	}
+
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(r).ReadString('\n')
+		line <- strings.TrimSpace(s)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	select {
+	case n := <-line:
+		if n == "" {
+			stop()
+			return nil, fmt.Errorf("Xvfb printed no display number: %s", stderr.String())
+		}
+		harness.display = ":" + n
+		os.Setenv("DISPLAY", harness.display)
+		return stop, nil
+	case err := <-done:
+		done <- err
+		stop()
+		return nil, fmt.Errorf("Xvfb exited early: %v: %s", err, stderr.String())
+	case <-ctx.Done():
+		stop()
+		return nil, fmt.Errorf("Xvfb gave no display number within 20s: %s", stderr.String())
+	}
+}
+
+// needHarness skips (or, with the harness down, fails) a test.
+func needHarness(t *testing.T) {
+	t.Helper()
+	if harness.skip != "" {
+		t.Skip(harness.skip)
+	}
+}

@@ -1,0 +1,154 @@
+//go:build linux
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dialogWait bounds how long a zenity dialog may take to show. GTK's first
+// start on a cold, loaded 2-core machine takes a few seconds.
+const dialogWait = 20 * time.Second
+
+// xdotool runs xdotool on our Xvfb with a timeout.
+func xdotool(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+harness.display)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("xdotool %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
+}
+
+// waitWindow waits for a visible window whose title is exactly title and
+// that is not one of skip, and returns its id.
+func waitWindow(t *testing.T, title string, skip ...string) string {
+	t.Helper()
+	re := "^" + regexp.QuoteMeta(title) + "$"
+	var id string
+	eventually(t, dialogWait, fmt.Sprintf("a window titled %q", title), func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		// Without --sync, search exits 1 when nothing matches; we poll.
+		out, err := xdotool(ctx, "search", "--onlyvisible", "--name", re)
+		if err != nil {
+			return fmt.Errorf("no such window yet")
+		}
+	next:
+		for _, w := range strings.Fields(out) {
+			for _, s := range skip {
+				if w == s {
+					continue next
+				}
+			}
+			id = w
+			return nil
+		}
+		return fmt.Errorf("only the old window %v is there", skip)
+	})
+	return id
+}
+
+// waitWindowGone waits until window id is no longer mapped.
+func waitWindowGone(t *testing.T, id string) {
+	t.Helper()
+	eventually(t, dialogWait, "window "+id+" to close", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		out, err := xdotool(ctx, "search", "--onlyvisible", "--name", ".*")
+		if err != nil {
+			return nil // search exits 1 when no window is visible at all
+		}
+		for _, w := range strings.Fields(out) {
+			if w == id {
+				return fmt.Errorf("still visible")
+			}
+		}
+		return nil
+	})
+}
+
+// typeInto focuses window id and types text then Return. GTK ignores
+// synthetic events sent with `type --window`, so the keys go through XTEST
+// to the focused window instead.
+func typeInto(t *testing.T, id, text string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if _, err := xdotool(ctx, "windowfocus", "--sync", id, "type", "--delay", "20", text); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := xdotool(ctx, "key", "Return"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pressEscape focuses window id and presses Escape, which zenity reports as
+// cancel.
+func pressEscape(t *testing.T, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if _, err := xdotool(ctx, "windowfocus", "--sync", id, "key", "Escape"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// windowRect returns a window's position and size on the screen.
+func windowRect(id string) (image.Rectangle, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := xdotool(ctx, "getwindowgeometry", "--shell", id)
+	if err != nil {
+		return image.Rectangle{}, err
+	}
+	v := map[string]int{}
+	for _, line := range strings.Fields(out) {
+		k, val, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(val)
+		if err == nil {
+			v[k] = n
+		}
+	}
+	if v["WIDTH"] == 0 || v["HEIGHT"] == 0 {
+		return image.Rectangle{}, fmt.Errorf("no geometry for window %s: %q", id, out)
+	}
+	return image.Rect(v["X"], v["Y"], v["X"]+v["WIDTH"], v["Y"]+v["HEIGHT"]), nil
+}
+
+// screenshot saves window id (the whole screen if its geometry is unknown)
+// as artifacts/<name>.png. It only logs on failure: a missing picture must
+// not fail the behaviour under test.
+func screenshot(t *testing.T, id, name string) {
+	t.Helper()
+	rect, err := windowRect(id)
+	if err != nil {
+		t.Logf("screenshot: %v; taking the whole screen", err)
+		rect = image.Rectangle{}
+	}
+	img, err := x11Screenshot(harness.display, rect)
+	if err != nil {
+		t.Logf("screenshot: %v", err)
+		return
+	}
+	path := filepath.Join(harness.artifacts, name+".png")
+	if err := savePNG(path, img); err != nil {
+		t.Logf("screenshot: %v", err)
+		return
+	}
+	t.Logf("screenshot saved to %s", path)
+}
