@@ -60,6 +60,10 @@ type Profile struct {
 	Serial   string        // MFA device ARN; empty when missing
 	Region   string        // resolved region for the STS call
 	Duration time.Duration // duration_seconds from config; 0 when unset
+	// Endpoint is the STS endpoint override resolved the way the SDKs do
+	// (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url); empty means
+	// AWS's own endpoint for Region.
+	Endpoint string
 	// Problem is set when the profile was found but cannot log in as it is
 	// (missing serial, missing keys, bad serial...). It is a sentence that
 	// says what to fix.

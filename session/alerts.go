@@ -1,0 +1,130 @@
+package session
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// NoticeKind says which expiry notification a Notice is.
+type NoticeKind int
+
+const (
+	NoticeExpiring NoticeKind = iota // the session is inside the warning window
+	NoticeExpired                    // the session has just expired
+	NoticeSummary                    // sessions that had expired before we started watching
+)
+
+// Notice is one notification to show. It carries no secret.
+type Notice struct {
+	Profile string // empty for NoticeSummary
+	Kind    NoticeKind
+	Title   string
+	Body    string
+}
+
+type alertKey struct {
+	profile string
+	exp     time.Time
+}
+
+// Alerts decides which expiry notifications are due, each once per session
+// (a session is a profile plus its expiration, so a renewal starts afresh).
+// It is pure: feed it snapshots, with any clock.
+type Alerts struct {
+	warnBefore time.Duration
+	primed     bool
+	warned     map[alertKey]bool
+	expired    map[alertKey]bool
+}
+
+// NewAlerts watches with the given warning window; 0 turns the "expires
+// soon" notice off, and expired notices still fire.
+func NewAlerts(warnBefore time.Duration) *Alerts {
+	return &Alerts{warnBefore: warnBefore, warned: map[alertKey]bool{}, expired: map[alertKey]bool{}}
+}
+
+// Due returns the notices that s makes due. On the first call, sessions that
+// were already expired yield one summary notice instead of one each.
+func (a *Alerts) Due(s Snapshot) []Notice {
+	var out []Notice
+	var stale []string
+	live := map[alertKey]bool{}
+	for _, st := range s.Profiles {
+		if !st.HasSession || st.Expiration.IsZero() {
+			continue
+		}
+		k := alertKey{st.Profile.Name, st.Expiration}
+		live[k] = true
+		left := st.Expiration.Sub(s.Taken)
+		switch {
+		case left <= 0 && !a.expired[k]:
+			a.expired[k], a.warned[k] = true, true
+			if !a.primed {
+				stale = append(stale, k.profile)
+				continue
+			}
+			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpired,
+				Title: k.profile + ": session expired",
+				Body:  "Log in again: " + renewHint(k.profile)})
+		case left > 0 && a.warnBefore > 0 && left <= a.warnBefore && !a.warned[k]:
+			a.warned[k] = true
+			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpiring,
+				Title: fmt.Sprintf("%s: session expires in %s", k.profile, FormatLeft(left)),
+				Body:  "Renew it: " + renewHint(k.profile)})
+		}
+	}
+	if len(stale) > 0 {
+		sort.Strings(stale)
+		out = append(out, Notice{Kind: NoticeSummary,
+			Title: fmt.Sprintf("%d expired MFA session(s)", len(stale)),
+			Body:  strings.Join(stale, ", ") + ": log in again from the tray menu or with awsmfa login."})
+	}
+	a.primed = true
+	for k := range a.warned {
+		if !live[k] {
+			delete(a.warned, k)
+			delete(a.expired, k)
+		}
+	}
+	return out
+}
+
+// Send shows every due notice through n and returns the first error; a
+// failing notifier never stops the others.
+func (a *Alerts) Send(n Notifier, s Snapshot) error {
+	var first error
+	for _, nt := range a.Due(s) {
+		if err := n.Notify(nt.Title, nt.Body); err != nil && first == nil {
+			first = fmt.Errorf("notify %q: %w", nt.Title, err)
+		}
+	}
+	return first
+}
+
+func renewHint(profile string) string {
+	return fmt.Sprintf("\"Login %s\" in the tray menu, or awsmfa login --profile %s", profile, profile)
+}
+
+// NextChange is the next instant after s.Taken when a session in s enters
+// its warning window or expires; zero when nothing is pending. UIs sleep
+// until min(this, next label tick).
+func NextChange(s Snapshot, warnBefore time.Duration) time.Time {
+	var next time.Time
+	consider := func(t time.Time) {
+		if t.After(s.Taken) && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	for _, st := range s.Profiles {
+		if !st.HasSession || st.Expiration.IsZero() {
+			continue
+		}
+		if warnBefore > 0 {
+			consider(st.Expiration.Add(-warnBefore))
+		}
+		consider(st.Expiration)
+	}
+	return next
+}

@@ -1,0 +1,93 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
+)
+
+// awsFiles is one read of both shared files; every Manager call takes a
+// fresh one so edits by other tools are always seen.
+type awsFiles struct {
+	cfgPath, credPath string
+	cfg, cred         *inifile.File
+}
+
+func (m *Manager) load() (*awsFiles, error) {
+	f := &awsFiles{}
+	f.cfgPath, f.credPath = m.Paths()
+	var err error
+	if f.cfg, err = inifile.Load(f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read config file %s: %w", f.cfgPath, err)
+	}
+	if f.cred, err = inifile.Load(f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read credentials file %s: %w", f.credPath, err)
+	}
+	return f, nil
+}
+
+// configSections are the config-file sections that describe profile name,
+// strongest first: the SDKs read [profile x], and the original awsmfa
+// script (and botocore for default) also use bare [x].
+func configSections(name string) []string {
+	return []string{"profile " + name, name}
+}
+
+// cfgGet reads key for profile name from the config file.
+func (f *awsFiles) cfgGet(name, key string) (string, bool) {
+	for _, sec := range configSections(name) {
+		if v, ok := f.cfg.Get(sec, key); ok && v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// cfgSection reports which config section, if any, describes name.
+func (f *awsFiles) cfgSection(name string) (string, bool) {
+	for _, sec := range configSections(name) {
+		if f.cfg.Count(sec) > 0 {
+			return sec, true
+		}
+	}
+	return "", false
+}
+
+func (f *awsFiles) exists(name string) bool {
+	_, inCfg := f.cfgSection(name)
+	return inCfg || f.cred.Count(name) > 0
+}
+
+// credGet reads key of [name] in the credentials file.
+func (f *awsFiles) credGet(name, key string) string {
+	v, _ := f.cred.Get(name, key)
+	return v
+}
+
+// profileNames lists every name either file mentions as a profile.
+func (f *awsFiles) profileNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	add := func(n string) {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	for _, sec := range f.cfg.Sections() {
+		if rest, ok := strings.CutPrefix(sec, "profile "); ok {
+			add(strings.TrimSpace(rest))
+		} else if !strings.ContainsAny(sec, " \t") {
+			add(sec) // bare [x]; "sso-session x", "services x" are not profiles
+		}
+	}
+	for _, sec := range f.cred.Sections() {
+		if !strings.ContainsAny(sec, " \t") {
+			add(sec)
+		}
+	}
+	return names
+}

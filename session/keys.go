@@ -1,0 +1,28 @@
+package session
+
+import (
+	"context"
+	"fmt"
+)
+
+// fileKeys reads long-term keys from the credentials file, afresh each time.
+type fileKeys struct{ m *Manager }
+
+func (k fileKeys) LongTermKeys(_ context.Context, l string) (Keys, error) {
+	f, err := k.m.load()
+	if err != nil {
+		return Keys{}, err
+	}
+	keys := Keys{AccessKeyID: f.credGet(l, "aws_access_key_id"), SecretAccessKey: f.credGet(l, "aws_secret_access_key")}
+	if keys.AccessKeyID == "" || keys.SecretAccessKey == "" {
+		return Keys{}, fmt.Errorf("no long-term keys in [%s]: add aws_access_key_id and aws_secret_access_key to [%s] in %s", l, l, f.credPath)
+	}
+	return keys, nil
+}
+
+func (m *Manager) keySource() KeySource {
+	if m.cfg.Keys != nil {
+		return m.cfg.Keys
+	}
+	return fileKeys{m}
+}

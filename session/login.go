@@ -1,0 +1,172 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
+)
+
+// Login gets a session for profile name with its MFA code and writes it
+// into [name] of the credentials file.
+func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Session, error) {
+	f, err := m.load()
+	if err != nil {
+		return Session{}, err
+	}
+	p, err := f.profile(name)
+	if err != nil {
+		return Session{}, err
+	}
+	if p.Problem != nil {
+		return Session{}, p.Problem
+	}
+	p.Endpoint = f.stsEndpoint(p.Name, p.LongTerm)
+	if st := f.status(p, m.now(), m.warnBefore()); st.State == Active && !opts.Force {
+		return Session{}, &ActiveError{Profile: name, Left: st.Left, Until: st.Expiration}
+	}
+	duration := opts.Duration
+	if duration == 0 {
+		duration = p.Duration
+	}
+	if duration == 0 {
+		duration = DefaultDuration
+	}
+	if err := checkDuration(duration); err != nil {
+		return Session{}, err
+	}
+	code, err := m.tokenCode(ctx, p, opts)
+	if err != nil {
+		return Session{}, err
+	}
+	keys, err := m.keySource().LongTermKeys(ctx, p.LongTerm)
+	if err != nil {
+		return Session{}, err
+	}
+	if strings.HasPrefix(keys.AccessKeyID, "ASIA") {
+		return Session{}, fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
+	}
+	creds, err := m.getSessionToken(ctx, p, keys, code, duration)
+	if err != nil {
+		return Session{}, err
+	}
+	if err := m.writeSession(name, creds); err != nil {
+		return Session{}, err
+	}
+	return Session{Profile: name, Expiration: creds.expiration, Duration: duration}, nil
+}
+
+func (m *Manager) tokenCode(ctx context.Context, p Profile, opts LoginOptions) (string, error) {
+	code := strings.TrimSpace(opts.TokenCode)
+	if code == "" {
+		if opts.Prompt == nil {
+			return "", fmt.Errorf("no MFA code for %s: pass the 6-digit code from %s", p.Name, p.Serial)
+		}
+		var err error
+		code, err = opts.Prompt(ctx, p.Name, p.Serial)
+		if errors.Is(err, ErrCanceled) || errors.Is(err, context.Canceled) {
+			return "", ErrCanceled
+		}
+		if err != nil {
+			return "", fmt.Errorf("ask for the MFA code: %w", err)
+		}
+		code = strings.TrimSpace(code)
+	}
+	if err := ValidateTokenCode(code); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// sessionCreds is what we write; it never leaves this package.
+type sessionCreds struct {
+	accessKeyID, secretAccessKey, sessionToken string
+	expiration                                 time.Time
+}
+
+func (m *Manager) getSessionToken(ctx context.Context, p Profile, keys Keys, code string, d time.Duration) (sessionCreds, error) {
+	newSTS := m.cfg.NewSTS
+	if newSTS == nil {
+		newSTS = NewSTSClient
+	}
+	client, err := newSTS(ctx, p, keys)
+	if err != nil {
+		return sessionCreds{}, fmt.Errorf("make STS client: %w", err)
+	}
+	timeout := m.cfg.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, err := client.GetSessionToken(cctx, &sts.GetSessionTokenInput{
+		SerialNumber:    aws.String(p.Serial),
+		TokenCode:       aws.String(code),
+		DurationSeconds: aws.Int32(int32(d / time.Second)),
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return sessionCreds{}, ErrCanceled
+		}
+		return sessionCreds{}, explainSTS(err, p, timeout)
+	}
+	c := out.Credentials
+	if c == nil || aws.ToString(c.AccessKeyId) == "" || aws.ToString(c.SecretAccessKey) == "" || aws.ToString(c.SessionToken) == "" || c.Expiration == nil {
+		return sessionCreds{}, errors.New("STS answered without complete credentials; nothing was written")
+	}
+	return sessionCreds{
+		accessKeyID:     aws.ToString(c.AccessKeyId),
+		secretAccessKey: aws.ToString(c.SecretAccessKey),
+		sessionToken:    aws.ToString(c.SessionToken),
+		expiration:      c.Expiration.UTC(),
+	}, nil
+}
+
+// writeSession splices the session into [name]. The guards run on the file
+// as it is under the lock, not as it was when the login began.
+func (m *Manager) writeSession(name string, c sessionCreds) error {
+	_, credPath := m.Paths()
+	err := inifile.Update(credPath, func(file *inifile.File) error {
+		if err := guardSessionSection(file, credPath, name); err != nil {
+			return err
+		}
+		for _, kv := range [][2]string{
+			{"aws_access_key_id", c.accessKeyID},
+			{"aws_secret_access_key", c.secretAccessKey},
+			{"aws_session_token", c.sessionToken},
+			{"expiration", c.expiration.Format(time.RFC3339)},
+		} {
+			if err := file.Set(name, kv[0], kv[1]); err != nil {
+				return fmt.Errorf("set %s in [%s]: %w", kv[0], name, err)
+			}
+		}
+		// botocore reads aws_security_token first: a stale one would win.
+		if _, err := file.Delete(name, "aws_security_token"); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write session to %s: %w", credPath, err)
+	}
+	return nil
+}
+
+// guardSessionSection refuses to touch [name] when it holds the user's
+// permanent keys or appears more than once.
+func guardSessionSection(file *inifile.File, credPath, name string) error {
+	if n := file.Count(name); n > 1 {
+		return fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand: %w", name, n, credPath, ErrDuplicateSection)
+	}
+	f := &awsFiles{credPath: credPath, cred: file, cfg: inifile.Parse(nil)}
+	if isLongTermSection(f, name) {
+		return fmt.Errorf("[%s] in %s holds long-term keys; awsmfa never overwrites them (run \"awsmfa setup --profile %s\" to move them to [%s%s]): %w", name, credPath, name, name, permSuffix, ErrLongTermSection)
+	}
+	return nil
+}

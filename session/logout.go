@@ -1,0 +1,68 @@
+package session
+
+import (
+	"fmt"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
+)
+
+// Logout removes the session keys we own from [name] and leaves the rest of
+// the section. It reports whether there was anything to remove. AWS cannot
+// revoke the session: say RevocationNote to the user.
+func (m *Manager) Logout(name string) (bool, error) {
+	f, err := m.load()
+	if err != nil {
+		return false, err
+	}
+	if _, ok := f.resolve(name); !ok {
+		if _, err := f.profile(name); err != nil {
+			return false, err
+		}
+	}
+	removed, err := m.removeSessions(func(*awsFiles) []string { return []string{name} })
+	return len(removed) > 0, err
+}
+
+// LogoutAll logs out of every MFA profile holding a session, in one write,
+// and returns their names.
+func (m *Manager) LogoutAll() ([]string, error) {
+	return m.removeSessions(func(f *awsFiles) []string {
+		var names []string
+		for _, p := range f.profiles() {
+			names = append(names, p.Name)
+		}
+		return names
+	})
+}
+
+// removeSessions picks the targets from the file as it is under the lock.
+func (m *Manager) removeSessions(targets func(*awsFiles) []string) ([]string, error) {
+	f, err := m.load()
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	err = inifile.Update(f.credPath, func(file *inifile.File) error {
+		removed = removed[:0]
+		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
+		for _, name := range targets(live) {
+			if !hasSessionToken(live, name) && live.credGet(name, "expiration") == "" {
+				continue
+			}
+			if err := guardSessionSection(file, f.credPath, name); err != nil {
+				return err
+			}
+			for _, k := range sessionKeys {
+				if _, err := file.Delete(name, k); err != nil {
+					return fmt.Errorf("remove %s from [%s]: %w", k, name, err)
+				}
+			}
+			removed = append(removed, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("log out: %w", err)
+	}
+	return removed, nil
+}

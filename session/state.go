@@ -1,0 +1,118 @@
+package session
+
+import (
+	"strings"
+	"time"
+)
+
+// The keys a session owns in [X]. aws_security_token is the legacy name
+// botocore still reads first, so a stale one must go with the rest.
+var sessionKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "expiration"}
+
+// expirationKeys are read in order: ours, then names other tools write.
+var expirationKeys = []string{"expiration", "aws_expiration", "x_security_token_expires"}
+
+// isLongTermSection reports whether [name] in the credentials file holds an
+// IAM user's permanent keys: keys without a session token, or an AKIA id.
+func isLongTermSection(f *awsFiles, name string) bool {
+	id := f.credGet(name, "aws_access_key_id")
+	if strings.HasPrefix(id, "AKIA") {
+		return true
+	}
+	hasKeys := id != "" || f.credGet(name, "aws_secret_access_key") != ""
+	return hasKeys && !hasSessionToken(f, name)
+}
+
+func hasSessionToken(f *awsFiles, name string) bool {
+	return f.credGet(name, "aws_session_token") != "" || f.credGet(name, "aws_security_token") != ""
+}
+
+// parseExpiration reads RFC 3339 (ours) and aws-mfa's "YYYY-MM-DD HH:MM:SS",
+// which is UTC.
+func parseExpiration(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04:05-07:00"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (f *awsFiles) status(p Profile, now time.Time, warn time.Duration) Status {
+	st := Status{Profile: p, State: LoggedOut}
+	if !hasSessionToken(f, p.Name) || isLongTermSection(f, p.Name) {
+		return st
+	}
+	st.HasSession = true
+	var exp time.Time
+	ok := false
+	for _, k := range expirationKeys {
+		if v, found := f.cred.Get(p.Name, k); found {
+			if exp, ok = parseExpiration(v); ok {
+				break
+			}
+		}
+	}
+	if !ok {
+		st.State = ActiveUnknown
+		return st
+	}
+	st.Expiration = exp
+	st.State, st.Left = stateAt(exp, now, warn)
+	return st
+}
+
+// stateAt is the one place that decides active / expiring / expired.
+func stateAt(exp, now time.Time, warn time.Duration) (State, time.Duration) {
+	left := exp.Sub(now)
+	switch {
+	case left <= 0:
+		return Expired, 0
+	case left <= warn:
+		return Expiring, left
+	default:
+		return Active, left
+	}
+}
+
+func (m *Manager) now() time.Time {
+	if m.cfg.Clock == nil {
+		return time.Now()
+	}
+	return m.cfg.Clock.Now()
+}
+
+func (m *Manager) warnBefore() time.Duration {
+	if m.cfg.WarnBefore > 0 {
+		return m.cfg.WarnBefore
+	}
+	return DefaultWarnBefore
+}
+
+// Snapshot reads the files once and reports every MFA profile's state.
+func (m *Manager) Snapshot() (Snapshot, error) {
+	f, err := m.load()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	now := m.now()
+	snap := Snapshot{Taken: now}
+	for _, p := range f.profiles() {
+		snap.Profiles = append(snap.Profiles, f.status(p, now, m.warnBefore()))
+	}
+	return snap, nil
+}
+
+// Status reports one profile's state.
+func (m *Manager) Status(name string) (Status, error) {
+	f, err := m.load()
+	if err != nil {
+		return Status{}, err
+	}
+	p, err := f.profile(name)
+	if err != nil {
+		return Status{}, err
+	}
+	return f.status(p, m.now(), m.warnBefore()), nil
+}
