@@ -57,6 +57,11 @@ func (m *Manager) removeSessions(targets func(*awsFiles) []string) ([]string, er
 					return fmt.Errorf("remove %s from [%s]: %w", k, name, err)
 				}
 			}
+			// A section our login created goes away whole, so a login then a
+			// logout leaves the file byte-identical.
+			if _, err := file.RemoveEmptySection(name); err != nil {
+				return err
+			}
 			removed = append(removed, name)
 		}
 		return nil
