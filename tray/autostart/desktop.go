@@ -43,6 +43,12 @@ func renderDesktop(exe string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.Contains(exe, "%") {
+		// GLib (GNOME's session) checks that the program exists before it
+		// expands %%, so it rejects a spec-correct "/a/100%%/b". Through
+		// env, the program is env and the path is an argument, expanded.
+		execValue = "env " + execValue
+	}
 	var b bytes.Buffer
 	err = desktopTmpl.Execute(&b, struct{ Exec, Icon string }{execValue, appName})
 	if err != nil {
@@ -88,39 +94,64 @@ func desktopExec(arg string) (string, error) {
 	return strings.ReplaceAll(q.String(), `\`, `\\`), nil
 }
 
-// parseDesktopExec returns the program (first argument) of an Exec value,
-// undoing desktopExec. It is lenient about escapes it does not know.
+// parseDesktopExec returns the program an Exec value runs, undoing
+// renderDesktop: the first argument, or the one after "env" and its
+// NAME=value arguments. It is lenient about escapes it does not know.
 func parseDesktopExec(value string) (string, error) {
-	s := unescapeDesktopString(value)
-	s = strings.TrimLeft(s, " ")
-	var b strings.Builder
-	if strings.HasPrefix(s, `"`) {
-		closed := false
-		for i := 1; i < len(s); i++ {
-			c := s[i]
-			if c == '\\' && i+1 < len(s) && strings.IndexByte("\"`$\\", s[i+1]) >= 0 {
-				i++
-				b.WriteByte(s[i])
-				continue
-			}
-			if c == '"' {
-				closed = true
-				break
-			}
-			b.WriteByte(c)
-		}
-		if !closed {
-			return "", errors.New("autostart: unterminated quote in Exec")
-		}
-	} else {
-		prog, _, _ := strings.Cut(s, " ")
-		b.WriteString(prog)
+	args, err := splitDesktopExec(value)
+	if err != nil {
+		return "", err
 	}
-	prog := strings.ReplaceAll(b.String(), "%%", "%")
-	if prog == "" {
+	if len(args) > 1 && (args[0] == "env" || args[0] == "/usr/bin/env") {
+		args = args[1:]
+		for len(args) > 1 && strings.Contains(args[0], "=") {
+			args = args[1:]
+		}
+	}
+	if len(args) == 0 || args[0] == "" {
 		return "", errors.New("autostart: empty Exec")
 	}
-	return prog, nil
+	return args[0], nil
+}
+
+// splitDesktopExec splits an Exec value into arguments, with the string
+// escapes, the quoting and %% undone. Other field codes are kept as they are.
+func splitDesktopExec(value string) ([]string, error) {
+	s := unescapeDesktopString(value)
+	var args []string
+	for {
+		s = strings.TrimLeft(s, " ")
+		if s == "" {
+			return args, nil
+		}
+		var b strings.Builder
+		if s[0] == '"' {
+			closed := false
+			i := 1
+			for ; i < len(s); i++ {
+				c := s[i]
+				if c == '\\' && i+1 < len(s) && strings.IndexByte("\"`$\\", s[i+1]) >= 0 {
+					i++
+					b.WriteByte(s[i])
+					continue
+				}
+				if c == '"' {
+					closed = true
+					break
+				}
+				b.WriteByte(c)
+			}
+			if !closed {
+				return nil, errors.New("autostart: unterminated quote in Exec")
+			}
+			s = s[i+1:]
+		} else {
+			arg, rest, _ := strings.Cut(s, " ")
+			b.WriteString(arg)
+			s = rest
+		}
+		args = append(args, strings.ReplaceAll(b.String(), "%%", "%"))
+	}
 }
 
 // unescapeDesktopString applies the general string-value escapes.
