@@ -26,6 +26,8 @@ var serialPattern = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
 
 // ServeHTTP answers one STS Query protocol request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.active.Add(1)
+	defer s.active.Add(-1)
 	requestID := newRequestID()
 	s.mu.Lock()
 	c := Call{Time: s.now()}
@@ -49,11 +51,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			t.Stop()
 			s.finish(c, 0, "")
-			return
+			panic(http.ErrAbortHandler) // drop the connection, never send an empty 200
 		case <-s.closed:
 			t.Stop()
 			s.finish(c, 0, "")
-			return
+			panic(http.ErrAbortHandler)
 		}
 	}
 
@@ -79,6 +81,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeXML(w, http.StatusOK, requestID, reply)
 	s.finish(c, http.StatusOK, "")
 }
+
+func (s *Server) inFlight() int32 { return s.active.Load() }
 
 func (s *Server) finish(c Call, status int, code string) {
 	c.Status, c.ErrorCode = status, code

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -54,7 +55,7 @@ type Call struct {
 	SerialNumber    string
 	DurationSeconds int32 // 0 when absent or not a number
 	SessionToken    bool  // an X-Amz-Security-Token header was present
-	Status          int   // HTTP status sent; 0 if the client left before a reply
+	Status          int   // HTTP status sent; 0 if the client left (or Close ran) before a reply
 	ErrorCode       string
 }
 
@@ -120,6 +121,8 @@ type Server struct {
 	calls    []Call
 	delay    time.Duration
 	faults   []fault
+
+	active atomic.Int32 // requests being served, for tests
 
 	srv    *http.Server
 	closed chan struct{}
