@@ -54,3 +54,6 @@ type ActiveError struct {
 func (e *ActiveError) Error() string {
 	return "a session for " + e.Profile + " is still active for " + FormatLeft(e.Left) + "; use --force to renew it"
 }
+
+// New returns a Manager for cfg.
+func New(cfg Config) *Manager { return &Manager{cfg: cfg} }
