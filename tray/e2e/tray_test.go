@@ -1,0 +1,292 @@
+//go:build linux
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The app's stable contract, from tray/README-e2e-contract.md.
+const (
+	labelLoggedOut = "logged out"
+	labelLogoutAll = "Logout all"
+	labelAutostart = "Start at login"
+	labelRefresh   = "Refresh"
+	labelQuit      = "Quit"
+	notifyLoggedIn = profile + ": logged in until "
+	alreadyRunning = "already running"
+	loginWait      = 20 * time.Second // OK in the dialog to session in the file
+)
+
+func loginLabel(p string) string  { return "Login " + p }
+func logoutLabel(p string) string { return "Logout " + p }
+
+// dash is the separator between a profile and its state: an em dash, or a
+// hyphen where the locale is not UTF-8 (zenity and menus refuse it there).
+func dash(lcAll string) string {
+	if strings.Contains(strings.ToLower(lcAll), "utf") {
+		return " \u2014 "
+	}
+	return " - "
+}
+
+func statusLabel(lcAll, state string) string { return profile + dash(lcAll) + state }
+
+func dialogTitle(lcAll string) string { return "awsmfa" + dash(lcAll) + profile }
+
+// activeLabel matches "myaccount — active, 11h59m left".
+func activeLabel(lcAll string) func(string) bool {
+	re := regexp.MustCompile("^" + regexp.QuoteMeta(profile+dash(lcAll)) + `active, \d+h\d+m left$`)
+	return re.MatchString
+}
+
+// startTray starts the real awsmfa-tray in w and waits for its menu.
+func startTray(t *testing.T, w *world, args ...string) *app {
+	t.Helper()
+	needHarness(t)
+	if harness.trayErr != nil {
+		t.Fatal(harness.trayErr)
+	}
+	a := startApp(t, harness.tray, w.env(), args...)
+	a.WaitItem("the profile's status", prefixed(profile+dash(w.lcAll)))
+	return a
+}
+
+// login clicks "Login myaccount", checks the dialog and types code.
+func login(t *testing.T, a *app, w *world, code, shot string) (win string) {
+	t.Helper()
+	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
+	win = waitWindow(t, dialogTitle(w.lcAll))
+	d := a.dialogs()
+	if len(d) != 1 || !strings.Contains(d[0], serial) {
+		t.Fatalf("zenity dialogs = %q, want one whose text shows the MFA device %s", d, serial)
+	}
+	if shot != "" {
+		screenshot(t, win, shot)
+	}
+	typeInto(t, win, code)
+	return win
+}
+
+// notes waits until the app has shown notifications matching every want
+// (a substring of title or body), and returns all of them.
+func waitNotification(t *testing.T, a *app, what string, match func(notification) bool) notification {
+	t.Helper()
+	var found notification
+	eventually(t, menuWait, what, func() error {
+		got := harness.bus.Notifications(a.pid)
+		for _, n := range got {
+			if match(n) {
+				found = n
+				return nil
+			}
+		}
+		return fmt.Errorf("notifications so far: %s", describe(got))
+	})
+	return found
+}
+
+func describe(ns []notification) string {
+	var parts []string
+	for _, n := range ns {
+		parts = append(parts, fmt.Sprintf("%q / %q", n.Summary, n.Body))
+	}
+	if parts == nil {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func mentions(s string) func(notification) bool {
+	return func(n notification) bool {
+		return strings.Contains(n.Summary, s) || strings.Contains(n.Body, s)
+	}
+}
+
+// Scenario 1: the app registers its item and shows the whole menu.
+func TestTrayMenu(t *testing.T) {
+	w := newWorld(t)
+	a := startTray(t, w)
+
+	eventually(t, menuWait, "the app registers with the StatusNotifierWatcher", func() error {
+		regs := harness.bus.Registrations(a.pid)
+		if len(regs) == 0 {
+			return fmt.Errorf("no registration from pid %d", a.pid)
+		}
+		if owner := harness.bus.ownerOf(itemBusName(a.pid)); owner != regs[0].Sender {
+			return fmt.Errorf("registered by %s, but %s is owned by %q", regs[0].Sender, itemBusName(a.pid), owner)
+		}
+		return nil
+	})
+
+	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+	for _, l := range []string{loginLabel(profile), labelLogoutAll, labelAutostart, labelRefresh, labelQuit} {
+		a.WaitItem(l, exactly(l))
+	}
+	root := a.Layout()
+	if it, ok := root.Find(exactly(logoutLabel(profile))); ok {
+		t.Errorf("%q is shown with no session in the file (item %d)\n%s", logoutLabel(profile), it.ID, root)
+	}
+	as, _ := root.Find(exactly(labelAutostart))
+	if as.ToggleType != "checkmark" {
+		t.Errorf("%q has toggle-type %q, want checkmark", labelAutostart, as.ToggleType)
+	}
+}
+
+// Scenarios 2 and 5: login with a valid code, then Logout all, under a UTF-8
+// and the C locale (where zenity refuses a non-ASCII title).
+func TestTrayLoginLogout(t *testing.T) {
+	for _, lc := range []string{"C.UTF-8", "C"} {
+		t.Run("LC_ALL="+lc, func(t *testing.T) {
+			w := newWorld(t)
+			w.lcAll = lc
+			a := startTray(t, w)
+			a.WaitItem("status", exactly(statusLabel(lc, labelLoggedOut)))
+
+			login(t, a, w, w.code(), "login-dialog-"+strings.ReplaceAll(lc, ".", "-"))
+			s := w.waitSession(loginWait)
+			if !s.MFA || s.SerialNumber != serial {
+				t.Fatalf("the fake issued a session with MFA=%v serial=%q, want MFA with %s", s.MFA, s.SerialNumber, serial)
+			}
+			a.WaitItem("active status", activeLabel(lc))
+			a.WaitItem(logoutLabel(profile), exactly(logoutLabel(profile)))
+			waitNotification(t, a, "a logged-in notification", mentions(notifyLoggedIn))
+			w.checkAWSCLI(s)
+
+			a.Click(labelLogoutAll, exactly(labelLogoutAll))
+			w.waitOriginalBytes(menuWait)
+			a.WaitItem("logged-out status", exactly(statusLabel(lc, labelLoggedOut)))
+		})
+	}
+}
+
+// Scenario 3: a malformed entry and a rejected code both re-ask with a hint;
+// a correct code then logs in.
+func TestTrayWrongCode(t *testing.T) {
+	w := newWorld(t)
+	a := startTray(t, w)
+
+	first := login(t, a, w, "12ab", "")
+	second := waitWindow(t, dialogTitle(w.lcAll), first)
+	eventually(t, menuWait, "the re-asked dialog", func() error {
+		if d := a.dialogs(); len(d) != 1 || !strings.Contains(d[0], "6 digits") {
+			return fmt.Errorf("zenity dialogs = %q, want one hinting at 6 digits", d)
+		}
+		return nil
+	})
+	if n := len(w.sts.Calls()); n != 0 {
+		t.Fatalf("a malformed code reached STS (%d calls)", n)
+	}
+
+	typeInto(t, second, w.wrongCode())
+	third := waitWindow(t, dialogTitle(w.lcAll), first, second)
+	eventually(t, menuWait, "the re-asked dialog after AccessDenied", func() error {
+		if d := a.dialogs(); len(d) != 1 || !strings.Contains(d[0], "not accepted") {
+			return fmt.Errorf("zenity dialogs = %q, want one saying the code was not accepted", d)
+		}
+		return nil
+	})
+	screenshot(t, third, "wrong-code-dialog")
+	calls := w.sts.Calls()
+	if len(calls) != 1 || calls[0].ErrorCode != "AccessDenied" {
+		t.Fatalf("STS calls = %+v, want one refused with AccessDenied", calls)
+	}
+
+	typeInto(t, third, w.code())
+	w.waitSession(loginWait)
+	a.WaitItem("active status", activeLabel(w.lcAll))
+}
+
+// Scenario 4: Escape cancels; nothing changes and the app still answers.
+func TestTrayCancel(t *testing.T) {
+	w := newWorld(t)
+	a := startTray(t, w)
+
+	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
+	win := waitWindow(t, dialogTitle(w.lcAll))
+	pressEscape(t, win)
+	waitWindowGone(t, win)
+	eventually(t, menuWait, "the dialog process to end", func() error {
+		if d := a.dialogs(); len(d) > 0 {
+			return fmt.Errorf("still running: %q", d)
+		}
+		return nil
+	})
+
+	a.Click(labelRefresh, exactly(labelRefresh))
+	a.WaitItem("status after cancel", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+	if got := w.credentials(); string(got) != string(w.original) {
+		t.Fatalf("cancel changed the credentials file")
+	}
+	if n := len(w.sts.Calls()); n != 0 {
+		t.Fatalf("cancel still called STS (%d calls)", n)
+	}
+	if ns := harness.bus.Notifications(a.pid); len(ns) != 0 {
+		t.Fatalf("cancel showed notifications: %s", describe(ns))
+	}
+	// Still responsive: a second Login opens a fresh dialog.
+	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
+	pressEscape(t, waitWindow(t, dialogTitle(w.lcAll)))
+}
+
+// Scenario 7: a second launch with the same HOME says so and exits 0.
+func TestTraySecondInstance(t *testing.T) {
+	w := newWorld(t)
+	first := startTray(t, w)
+
+	cmd := exec.Command(harness.tray)
+	cmd.Env = w.env()
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("second launch: %v, want exit 0; output:\n%s", err, out)
+		}
+	case <-time.After(menuWait):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("second launch still running after %v; output:\n%s", menuWait, out)
+	}
+	if !strings.Contains(out.String(), alreadyRunning) {
+		t.Fatalf("second launch printed %q, want it to say %q", out, alreadyRunning)
+	}
+	if first.exited() {
+		t.Fatalf("the first instance exited: %v", first.err)
+	}
+	first.WaitItem("first instance's status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+}
+
+// Scenario 8: an edit by someone else shows in the menu without a click.
+func TestTrayExternalEdit(t *testing.T) {
+	w := newWorld(t)
+	a := startTray(t, w)
+	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+
+	exp := time.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)
+	edited := string(w.original) + "aws_access_key_id = ASIAEXAMPLEEXAMPLE01\n" +
+		"aws_secret_access_key = not-a-real-secret\n" +
+		"aws_session_token = not-a-real-token\n" +
+		"expiration = " + exp + "\n"
+	// Truncate and write in place, as the AWS CLI and editors do.
+	if err := os.WriteFile(w.credPath, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.WaitItem("the hand-written session", activeLabel(w.lcAll))
+
+	if err := os.WriteFile(w.credPath, w.original, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.WaitItem("logged out again", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+}
