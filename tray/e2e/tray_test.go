@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 )
 
 // The app's stable contract, from tray/README-e2e-contract.md.
@@ -21,6 +23,8 @@ const (
 	labelQuit      = "Quit"
 	notifyLoggedIn = profile + ": logged in until "
 	alreadyRunning = "already running"
+	notifyExpiring = profile + ": session expires in "
+	notifyExpired  = profile + ": session expired"
 	loginWait      = 20 * time.Second // OK in the dialog to session in the file
 )
 
@@ -233,6 +237,46 @@ func TestTrayCancel(t *testing.T) {
 	// Still responsive: a second Login opens a fresh dialog.
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
 	pressEscape(t, waitWindow(t, dialogTitle(w.lcAll)))
+}
+
+// Scenario 6: expiry notifications in real time. The fake caps sessions at
+// a few seconds, under the default 10-minute warning window, so the warning
+// is due at once and the expiry moments later.
+func TestTrayExpiryNotifications(t *testing.T) {
+	const lifetime = 15 * time.Second
+	w := newWorld(t, stsfake.WithSessionCap(lifetime))
+	a := startTray(t, w, "--notify-before", "10m")
+
+	login(t, a, w, w.code(), "")
+	s := w.waitSession(loginWait)
+	if left := time.Until(s.Expiration); left > lifetime {
+		t.Fatalf("the fake issued a session for %v, want at most %v", left, lifetime)
+	}
+	waitNotification(t, a, "an expiring notification", mentions(notifyExpiring))
+	eventually(t, lifetime+menuWait, "an expired notification", func() error {
+		if ns := harness.bus.Notifications(a.pid); countMatching(ns, notifyExpired) == 0 {
+			return fmt.Errorf("notifications so far: %s", describe(ns))
+		}
+		return nil
+	})
+	a.WaitItem("expired status", exactly(statusLabel(w.lcAll, "expired")))
+	// A refresh re-evaluates the alerts: each must still have fired once.
+	a.Click(labelRefresh, exactly(labelRefresh))
+	a.WaitItem("expired status after refresh", exactly(statusLabel(w.lcAll, "expired")))
+	ns := harness.bus.Notifications(a.pid)
+	if countMatching(ns, notifyExpiring) != 1 || countMatching(ns, notifyExpired) != 1 {
+		t.Fatalf("want exactly one expiring and one expired notification, got: %s", describe(ns))
+	}
+}
+
+func countMatching(ns []notification, s string) int {
+	n := 0
+	for _, x := range ns {
+		if mentions(s)(x) {
+			n++
+		}
+	}
+	return n
 }
 
 // Scenario 7: a second launch with the same HOME says so and exits 0.
