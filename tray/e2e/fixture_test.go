@@ -40,6 +40,7 @@ type world struct {
 // after a first logout), so login then logout must give back every byte.
 func newWorld(t *testing.T, opts ...stsfake.Option) *world {
 	t.Helper()
+	needHarness(t)
 	w := &world{t: t, home: t.TempDir(), lcAll: "C.UTF-8"}
 	w.user = stsfake.User{
 		AccessKeyID:     stsfake.NewAccessKeyID(),

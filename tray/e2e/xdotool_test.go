@@ -140,10 +140,24 @@ func screenshot(t *testing.T, id, name string) {
 		t.Logf("screenshot: %v; taking the whole screen", err)
 		rect = image.Rectangle{}
 	}
-	img, err := x11Screenshot(harness.display, rect)
+	// A window can be mapped before GTK has painted it: wait (briefly)
+	// for more than one colour.
+	var img *image.RGBA
+	err = poll(3*time.Second, func() error {
+		var err error
+		if img, err = x11Screenshot(harness.display, rect); err != nil {
+			return err
+		}
+		if uniform(img) {
+			return fmt.Errorf("the window is still blank")
+		}
+		return nil
+	})
 	if err != nil {
 		t.Logf("screenshot: %v", err)
-		return
+		if img == nil {
+			return
+		}
 	}
 	path := filepath.Join(harness.artifacts, name+".png")
 	if err := savePNG(path, img); err != nil {
@@ -151,4 +165,13 @@ func screenshot(t *testing.T, id, name string) {
 		return
 	}
 	t.Logf("screenshot saved to %s", path)
+}
+
+func uniform(img *image.RGBA) bool {
+	for i := 4; i+4 <= len(img.Pix); i += 4 {
+		if img.Pix[i] != img.Pix[0] || img.Pix[i+1] != img.Pix[1] || img.Pix[i+2] != img.Pix[2] {
+			return false
+		}
+	}
+	return true
 }
