@@ -1,0 +1,146 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+var loginCmd = &command{
+	name:  "login",
+	usage: "awsmfa [--profile P] login [--token-code N] [--duration D] [--force]",
+	run:   runLogin,
+}
+
+// loginArgs is what the login command line asks for.
+type loginArgs struct {
+	tokenCode string
+	duration  time.Duration
+	force     bool
+}
+
+func parseLogin(g *globals, args []string) (loginArgs, error) {
+	var (
+		la       loginArgs
+		duration string
+		seen     = map[string]bool{}
+	)
+	f := cmdFlags{
+		strs:        map[string]*string{"token-code": &la.tokenCode, "duration": &duration},
+		bools:       map[string]*bool{"force": &la.force},
+		passthrough: true,
+		seen:        seen,
+	}
+	rest, err := f.parse("login", g, args)
+	if err != nil {
+		return la, err
+	}
+	secs, err := parsePassthrough(rest)
+	if err != nil {
+		return la, err
+	}
+	if seen["token-code"] {
+		if err := session.ValidateTokenCode(la.tokenCode); err != nil {
+			return la, usagef("login", "--token-code: %s", err.Error())
+		}
+	}
+	switch {
+	case duration != "" && secs != "":
+		return la, usagef("login", "give either --duration or --duration-seconds, not both")
+	case duration != "":
+		la.duration, err = session.ParseDuration(duration)
+		if err != nil {
+			return la, usagef("login", "--duration: %s", err.Error())
+		}
+	case secs != "":
+		la.duration, err = session.ParseDuration(secs)
+		if err != nil {
+			return la, usagef("login", "--duration-seconds: %s", err.Error())
+		}
+	}
+	return la, nil
+}
+
+// parsePassthrough accepts the original awsmfa script's passthrough to
+// "aws sts get-session-token": only --duration-seconds has a meaning here;
+// anything else would be silently lost, so it is refused by name.
+func parsePassthrough(rest []string) (secs string, err error) {
+	for i := 0; i < len(rest); i++ {
+		arg := rest[i]
+		name, val, hasVal := splitFlag(arg)
+		if !strings.HasPrefix(arg, "--") || name != "duration-seconds" {
+			return "", usagef("login", "unsupported argument after --: %q (only --duration-seconds is accepted there)", arg)
+		}
+		if !hasVal {
+			if i+1 >= len(rest) {
+				return "", usagef("login", "--duration-seconds needs a number of seconds")
+			}
+			i++
+			val = rest[i]
+		}
+		if val == "" || strings.Trim(val, "0123456789") != "" {
+			return "", usagef("login", "--duration-seconds needs a number of seconds, not %q", val)
+		}
+		if secs != "" && secs != val {
+			return "", usagef("login", "--duration-seconds given twice")
+		}
+		secs = val
+	}
+	return secs, nil
+}
+
+func runLogin(a *app, g globals, args []string) error {
+	la, err := parseLogin(&g, args)
+	if err != nil {
+		return err
+	}
+	name := g.profileName()
+	m := newManager()
+	opts := session.LoginOptions{
+		TokenCode: la.tokenCode,
+		Prompt:    a.prompter(),
+		Duration:  la.duration,
+		Force:     la.force,
+	}
+	sess, err := m.Login(a.ctx, name, opts)
+	var active *session.ActiveError
+	if errors.As(err, &active) {
+		renew, err := a.askRenew(active)
+		if err != nil {
+			return err
+		}
+		if !renew {
+			fmt.Fprintf(a.stdout, "%s is still logged in for %s (until %s); use --force to renew\n",
+				active.Profile, session.FormatLeft(active.Left), formatTime(active.Until))
+			return nil
+		}
+		opts.Force = true
+		sess, err = m.Login(a.ctx, name, opts)
+		if err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Logged in %s until %s (%s)\n",
+		sess.Profile, formatTime(sess.Expiration), session.FormatLeft(sess.Duration))
+	return nil
+}
+
+// askRenew asks on the terminal whether to renew an active session; with no
+// terminal the answer is no, since nobody asked for --force.
+func (a *app) askRenew(active *session.ActiveError) (bool, error) {
+	if _, err := a.terminal(); err != nil {
+		return false, nil
+	}
+	return a.confirm(fmt.Sprintf("A session for %s is still active for %s (until %s). Renew it?",
+		active.Profile, session.FormatLeft(active.Left), formatTime(active.Until)))
+}
+
+// formatTime shows an instant in the user's zone, to the minute.
+func formatTime(t time.Time) string {
+	return t.In(displayZone()).Format("2006-01-02 15:04")
+}

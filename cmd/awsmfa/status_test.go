@@ -1,0 +1,186 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// statusNow is the fixed instant the status golden files were taken at.
+var statusNow = time.Date(2026, 11, 27, 9, 4, 0, 0, time.UTC)
+
+// statusFiles has one profile in each state, in both the issue's and the
+// original script's layouts. The session keys are made up: status never
+// calls STS.
+func statusFiles(e *testEnv) (cfg, creds string) {
+	cfg = `# MFA profiles in every state
+[profile active]
+source_profile = activePerm
+mfa_serial = arn:aws:iam::123456789012:mfa/active
+
+[profile expiring]
+mfa_serial = arn:aws:iam::123456789012:mfa/expiring
+
+[profile expired]
+mfa_serial = arn:aws:iam::123456789012:mfa/expired
+
+[profile out]
+mfa_serial = arn:aws:iam::123456789012:mfa/out
+
+[legacyPerm]
+mfa_serial = arn:aws:iam::123456789012:mfa/legacy
+user_arn = arn:aws:iam::123456789012:user/legacy
+
+[profile legacy]
+source_profile = legacyPerm
+
+[profile noserial]
+source_profile = noserialPerm
+
+[profile unknown]
+mfa_serial = arn:aws:iam::123456789012:mfa/unknown
+
+[profile plain]
+region = eu-west-1
+`
+	var b strings.Builder
+	keys := func(name string) {
+		b.WriteString("[" + name + "]\naws_access_key_id = AKIAEXAMPLE" + strings.ToUpper(name) + "\naws_secret_access_key = longterm-secret-" + name + "\n\n")
+	}
+	sess := func(name, exp string) {
+		b.WriteString("[" + name + "]\naws_access_key_id = ASIAEXAMPLE" + strings.ToUpper(name) +
+			"\naws_secret_access_key = session-secret-" + name + "\naws_session_token = session-token-" + name + "\n")
+		if exp != "" {
+			b.WriteString("expiration = " + exp + "\n")
+		}
+		b.WriteString("\n")
+	}
+	for _, p := range []string{"active", "expiring", "expired", "out", "legacy", "noserial", "unknown"} {
+		keys(p + "Perm")
+	}
+	keys("plain")
+	sess("active", "2026-11-27T12:16:30Z")
+	sess("expiring", "2026-11-27T09:09:00Z")
+	sess("expired", "2026-11-27T08:00:00Z")
+	sess("legacy", "2026-11-27 21:04:00") // aws-mfa's format, UTC
+	sess("unknown", "")
+	return cfg, b.String()
+}
+
+func TestStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		golden string
+	}{
+		{"table", []string{"status"}, "status/table.golden"},
+		{"json", []string{"status", "--json"}, "status/all.json.golden"},
+		{"one profile", []string{"--profile", "active", "status", "--json"}, "status/active.json.golden"},
+		{"one profile after", []string{"status", "--profile", "expired"}, "status/expired.golden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			cfg, creds := statusFiles(e)
+			e.write(t, cfg, creds)
+			withManager(t, session.Config{Clock: fixedClock(statusNow)})
+			withZone(t, time.UTC)
+			r := cli(t, tt.args...)
+			if r.code != 0 || r.stderr != "" {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			// The problem sentences name the temp config file.
+			got := strings.ReplaceAll(r.stdout, strings.ReplaceAll(e.dir, `\`, `\\`), "$DIR")
+			golden(t, tt.golden, strings.ReplaceAll(got, e.dir, "$DIR"))
+			for _, leak := range []string{"secret", "token-", "AKIA", "ASIA"} {
+				if strings.Contains(r.stdout, leak) {
+					t.Errorf("status shows %q", leak)
+				}
+			}
+			if e.readCreds(t) != creds || readFile(t, e.cfg) != cfg {
+				t.Errorf("status changed a file")
+			}
+			if n := e.calls(); n != 0 {
+				t.Errorf("status made %d STS calls", n)
+			}
+		})
+	}
+}
+
+// The JSON shape is an interface for scripts: check it field by field, not
+// only against the golden file.
+func TestStatusJSONShape(t *testing.T) {
+	e := newEnv(t)
+	cfg, creds := statusFiles(e)
+	e.write(t, cfg, creds)
+	withManager(t, session.Config{Clock: fixedClock(statusNow)})
+	r := cli(t, "status", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, r.stdout)
+	}
+	byName := map[string]map[string]any{}
+	for _, p := range list {
+		if len(p) != 7 {
+			t.Errorf("%v has %d fields, want 7", p["profile"], len(p))
+		}
+		byName[p["profile"].(string)] = p
+	}
+	want := map[string]struct {
+		state      string
+		expiration any
+		left       float64
+		longTerm   string
+		problem    bool
+	}{
+		"active":   {"active", "2026-11-27T12:16:30Z", 3*3600 + 12*60 + 30, "activePerm", false},
+		"expiring": {"expiring", "2026-11-27T09:09:00Z", 300, "expiringPerm", false},
+		"expired":  {"expired", "2026-11-27T08:00:00Z", 0, "expiredPerm", false},
+		"out":      {"logged_out", nil, 0, "outPerm", false},
+		"legacy":   {"active", "2026-11-27T21:04:00Z", 12 * 3600, "legacyPerm", false},
+		"unknown":  {"active_unknown_expiry", nil, 0, "unknownPerm", false},
+		"noserial": {"logged_out", nil, 0, "noserialPerm", true},
+	}
+	for name, w := range want {
+		p, ok := byName[name]
+		if !ok {
+			t.Errorf("%s missing from status --json", name)
+			continue
+		}
+		if p["state"] != w.state || p["expiration"] != w.expiration || p["seconds_left"] != w.left || p["long_term_profile"] != w.longTerm {
+			t.Errorf("%s: got %v", name, p)
+		}
+		if (p["problem"] != nil) != w.problem {
+			t.Errorf("%s: problem %v, want set=%v", name, p["problem"], w.problem)
+		}
+		if serial, _ := p["mfa_serial"].(string); !w.problem && serial != "arn:aws:iam::123456789012:mfa/"+name {
+			t.Errorf("%s: mfa_serial %q", name, serial)
+		}
+	}
+	if _, ok := byName["plain"]; ok {
+		t.Errorf("a plain profile without MFA is listed")
+	}
+}
+
+func TestStatusEmpty(t *testing.T) {
+	e := newEnv(t)
+	e.write(t, "[profile plain]\nregion = eu-west-1\n", "[plain]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n")
+	r := cli(t, "status", "--json")
+	if r.code != 0 || r.stdout != "[]\n" {
+		t.Errorf("status --json with no MFA profile: exit %d, stdout %q, want []", r.code, r.stdout)
+	}
+	r = cli(t, "status")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "No MFA profiles in "+e.cfg+" or "+e.creds+"\n") {
+		t.Errorf("status with no MFA profile: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
