@@ -37,7 +37,10 @@ func newEnv(t *testing.T, config, credentials string) *testEnv {
 		MFASerial:       testSerial,
 		TOTPSecret:      totp.NewSecret(),
 	}
-	e.srv = stsfake.NewTest(t, stsfake.WithUsers(e.user))
+	e.clock = session.NewFakeClock(time.Now().Truncate(time.Second)) // STS expiries are whole seconds
+	// The fake judges codes and expiries by the same clock as the Manager;
+	// only SigV4's freshness check uses the wall clock.
+	e.srv = stsfake.NewTest(t, stsfake.WithUsers(e.user), stsfake.WithClock(e.clock.Now))
 	e.cfgPath = filepath.Join(e.dir, "config")
 	e.credPath = filepath.Join(e.dir, "credentials")
 	credentials = strings.NewReplacer("KEYID", e.user.AccessKeyID, "SECRET", e.user.SecretAccessKey).Replace(credentials)
@@ -50,7 +53,6 @@ func newEnv(t *testing.T, config, credentials string) *testEnv {
 	t.Setenv("AWS_CONFIG_FILE", e.cfgPath)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", e.credPath)
 	t.Setenv("AWS_ENDPOINT_URL_STS", e.srv.URL)
-	e.clock = session.NewFakeClock(time.Now())
 	e.m = session.New(session.Config{Clock: e.clock, Timeout: 5 * time.Second})
 	return e
 }
@@ -74,11 +76,10 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// code is a valid TOTP code for the fake user's device at the real time
-// (the fake checks codes against the wall clock).
+// code is a valid TOTP code for the fake user's device now.
 func (e *testEnv) code() string {
 	e.t.Helper()
-	c, err := totp.Code(e.user.TOTPSecret, time.Now())
+	c, err := totp.Code(e.user.TOTPSecret, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

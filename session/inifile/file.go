@@ -59,7 +59,8 @@ func (f *File) Bytes() []byte {
 func (f *File) HasBOM() bool { return f.bom }
 
 // EOL is the line ending used for new lines: the ending of the first line,
-// or "\n" when no line is terminated yet.
+// or "\n" when no line is terminated yet (unless the only line ends in a
+// "\r" that is waiting for its "\n").
 func (f *File) EOL() string {
 	for _, l := range f.lines {
 		if strings.HasSuffix(l, "\r\n") {
@@ -67,6 +68,9 @@ func (f *File) EOL() string {
 		}
 		if strings.HasSuffix(l, "\n") {
 			return "\n"
+		}
+		if strings.HasSuffix(l, "\r") {
+			return "\r\n"
 		}
 	}
 	return "\n"
