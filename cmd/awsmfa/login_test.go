@@ -461,10 +461,10 @@ func TestLoginInterruptAtPrompt(t *testing.T) {
 // STS and configuration failures are one line on stderr and exit 1.
 func TestLoginErrors(t *testing.T) {
 	tests := []struct {
-		name   string
-		setup  func(t *testing.T, e *testEnv) []string // returns args
-		want   string                                  // in the message
-		calls  int
+		name  string
+		setup func(t *testing.T, e *testEnv) []string // returns args
+		want  string                                  // in the message
+		calls int
 	}{
 		{
 			name: "wrong code",

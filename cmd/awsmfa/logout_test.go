@@ -23,10 +23,10 @@ func TestLogout(t *testing.T) {
 		remaining []string // profiles that must still hold a session
 	}{
 		{
-			name:     "profile",
-			loggedIn: []string{"myaccount", "other"},
-			args:     []string{"logout"},
-			stdout:   "Logged out myaccount\n" + session.RevocationNote + "\n",
+			name:      "profile",
+			loggedIn:  []string{"myaccount", "other"},
+			args:      []string{"logout"},
+			stdout:    "Logged out myaccount\n" + session.RevocationNote + "\n",
 			remaining: []string{"other"},
 		},
 		{
