@@ -1,0 +1,510 @@
+package tray
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
+)
+
+// Core is the part of *session.Manager the tray uses.
+type Core interface {
+	Snapshot() (session.Snapshot, error)
+	Login(ctx context.Context, name string, opts session.LoginOptions) (session.Session, error)
+	Logout(name string) (bool, error)
+	LogoutAll() ([]string, error)
+	Paths() (configFile, credentialsFile string)
+}
+
+// Dialogs asks for MFA codes and shows errors. Both block until the user
+// answers or ctx ends.
+type Dialogs interface {
+	// AskCode returns the text entered, or an error wrapping
+	// session.ErrCanceled when the user backed out or ctx ended. hint, when
+	// not empty, says why we ask again.
+	AskCode(ctx context.Context, profile, serial, hint string) (string, error)
+	ShowError(ctx context.Context, title, text string) error
+}
+
+// Autostart reads and changes "Start at login".
+type Autostart interface {
+	Status() (autostart.Status, error)
+	Enable(exe string) error
+	Disable() error
+}
+
+// Tray shows a Menu and reports clicks by item ID.
+type Tray interface {
+	Apply(m Menu)
+	Clicks() <-chan string
+}
+
+// Config wires an App. Core, Dialogs and Tray are required.
+type Config struct {
+	Core      Core
+	Dialogs   Dialogs
+	Tray      Tray
+	Notifier  session.Notifier // nil: no notifications
+	Autostart Autostart        // nil: the checkbox says unavailable
+	Exe       string           // the binary "Start at login" points at
+	Clock     session.Clock    // nil: the wall clock
+	Locale    Locale
+	// NotifyBefore is how long before expiry the warning fires; 0 turns
+	// the warning off.
+	NotifyBefore time.Duration
+	// CodeHint, when set, adds a line to the code dialog of a profile (demo
+	// mode shows the current code).
+	CodeHint func(profile string) string
+	// Location formats the "until 21:04" times; nil means time.Local.
+	Location *time.Location
+	// WatchFiles starts the fsnotify watcher on the core's files.
+	WatchFiles bool
+	// After returns a channel that fires after d; nil means a real timer.
+	// Tests pass one that never fires and post Tick themselves.
+	After  func(d time.Duration) <-chan time.Time
+	Logger *slog.Logger
+	// NotifyTimeout bounds one notification call; 0 means 5s.
+	NotifyTimeout time.Duration
+}
+
+// App is the tray's state and its event loop.
+type App struct {
+	cfg    Config
+	log    *slog.Logger
+	events chan Event
+	done   chan struct{} // closed when the loop has returned
+
+	// Owned by the loop goroutine.
+	snap      session.Snapshot
+	snapErr   error
+	auto      AutostartState
+	logins    map[string]bool // profiles whose login flow is running
+	alerts    *session.Alerts
+	lastShape string
+
+	work sync.WaitGroup // login and logout goroutines
+
+	// handled, when set (tests), is called after each event is handled.
+	handled func(Event)
+}
+
+// Hints shown in the code dialog when asking again.
+const (
+	HintNotSixDigits = "The code is 6 digits: type the 6 digits your MFA device shows."
+	HintRejected     = "That code was not accepted, wait for the next code."
+)
+
+// New returns an App; call Run to start it.
+func New(cfg Config) *App {
+	if cfg.Clock == nil {
+		cfg.Clock = session.SystemClock{}
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NotifyTimeout == 0 {
+		cfg.NotifyTimeout = 5 * time.Second
+	}
+	return &App{
+		cfg:    cfg,
+		log:    cfg.Logger,
+		events: make(chan Event, 64),
+		done:   make(chan struct{}),
+		logins: map[string]bool{},
+		alerts: session.NewAlerts(cfg.NotifyBefore),
+	}
+}
+
+// Post hands an event to the loop. It never blocks once the loop is gone.
+func (a *App) Post(ev Event) {
+	select {
+	case a.events <- ev:
+	case <-a.done:
+	}
+}
+
+// Run is the event loop. It returns when Quit is clicked or ctx ends,
+// after canceling any open dialog and waiting briefly for it to close.
+func (a *App) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		a.waitWork(3 * time.Second)
+		close(a.done)
+	}()
+	if a.cfg.WatchFiles {
+		cfgFile, credFile := a.cfg.Core.Paths()
+		go func() {
+			err := WatchFiles(ctx, []string{cfgFile, credFile}, func() { a.Post(FilesChanged{}) }, a.log)
+			if err != nil {
+				a.log.Warn("file watcher stopped", "err", err)
+			}
+		}()
+	}
+	a.readAutostart()
+	a.refresh()
+	for {
+		if a.step(ctx) {
+			return nil
+		}
+	}
+}
+
+// step waits for one event, or the next wake-up, and handles it; it
+// reports whether the app should quit.
+func (a *App) step(ctx context.Context) (quit bool) {
+	d := a.nextWake()
+	var wake <-chan time.Time
+	if a.cfg.After != nil {
+		wake = a.cfg.After(d)
+	} else {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		wake = t.C
+	}
+	select {
+	case <-ctx.Done():
+		a.log.Info("stopping", "reason", ctx.Err())
+		return true
+	case id, ok := <-a.cfg.Tray.Clicks():
+		if !ok {
+			return true
+		}
+		if ev, ok := EventForClick(id); ok {
+			return a.handle(ctx, ev)
+		}
+		return false
+	case ev := <-a.events:
+		return a.handle(ctx, ev)
+	case <-wake:
+		return a.handle(ctx, Tick{})
+	}
+}
+
+// handle reacts to one event; it reports whether the app should quit.
+func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
+	if a.handled != nil {
+		defer a.handled(ev)
+	}
+	switch ev := ev.(type) {
+	case Quit:
+		a.log.Info("quit clicked")
+		return true
+	case Tick, FilesChanged:
+		a.refresh()
+	case Refresh:
+		a.log.Info("refresh clicked")
+		a.readAutostart()
+		a.refresh()
+	case LoginClicked:
+		a.startLogin(ctx, ev.Profile)
+	case LoginDone:
+		delete(a.logins, ev.Profile)
+		switch {
+		case ev.Err != nil:
+			a.log.Info("login failed", "profile", ev.Profile, "err", ev.Err)
+		case ev.Canceled:
+			a.log.Info("login canceled", "profile", ev.Profile)
+		default:
+			a.log.Info("logged in", "profile", ev.Profile, "until", ev.Session.Expiration.UTC().Format(time.RFC3339))
+			a.notify(fmt.Sprintf("%s: logged in until %s", ev.Profile, a.clockTime(ev.Session.Expiration)),
+				"Use it with AWS_PROFILE="+ev.Profile+" or --profile "+ev.Profile+".")
+		}
+		a.refresh()
+	case LogoutClicked:
+		a.startLogout(ev.Profile)
+	case LogoutAll:
+		a.startLogout("")
+	case LogoutDone:
+		a.finishLogout(ev)
+		a.refresh()
+	case ToggleAutostart:
+		a.toggleAutostart()
+		a.refresh()
+	}
+	return false
+}
+
+// refresh reads the files, re-renders the menu and sends any expiry
+// notices now due.
+func (a *App) refresh() {
+	snap, err := a.cfg.Core.Snapshot()
+	if err != nil {
+		if a.snapErr == nil || a.snapErr.Error() != err.Error() {
+			a.log.Warn("cannot read the AWS files", "err", err)
+		}
+		a.snap, a.snapErr = session.Snapshot{Taken: a.cfg.Clock.Now()}, err
+	} else {
+		a.snap, a.snapErr = snap, nil
+		for _, n := range a.alerts.Due(snap) {
+			a.log.Info("expiry notice", "profile", n.Profile, "kind", n.Kind)
+			a.notify(n.Title, n.Body)
+		}
+	}
+	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr})
+	if s := m.Shape(); s != a.lastShape {
+		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))
+		a.lastShape = s
+	}
+	a.cfg.Tray.Apply(m)
+}
+
+// nextWake is how long until the labels may change: the next wall-clock
+// minute, or sooner when a session crosses into expiring or expired.
+// Waits are capped at a minute and every tick compares wall-clock times,
+// so a laptop that slept past an expiry notices within a minute of waking.
+func (a *App) nextWake() time.Duration {
+	now := a.cfg.Clock.Now()
+	next := now.Truncate(time.Minute).Add(time.Minute)
+	if c := session.NextChange(a.snap, a.cfg.NotifyBefore); !c.IsZero() && c.After(now) && c.Before(next) {
+		next = c
+	}
+	// A little past the instant, so the state has flipped when we look.
+	return next.Sub(now) + 50*time.Millisecond
+}
+
+func (a *App) status(name string) (session.Status, bool) {
+	for _, st := range a.snap.Profiles {
+		if st.Profile.Name == name {
+			return st, true
+		}
+	}
+	return session.Status{}, false
+}
+
+// startLogin runs the dialog flow for one profile in its own goroutine. A
+// second click while that profile's flow is running is ignored, so
+// dialogs never stack.
+func (a *App) startLogin(ctx context.Context, name string) {
+	if a.logins[name] {
+		a.log.Info("login already in progress; click ignored", "profile", name)
+		return
+	}
+	st, ok := a.status(name)
+	if !ok {
+		a.log.Warn("login clicked for an unknown profile", "profile", name)
+		return
+	}
+	a.logins[name] = true
+	a.log.Info("login clicked", "profile", name)
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		a.Post(a.loginFlow(ctx, st))
+	}()
+}
+
+// loginFlow asks for the code until it is accepted, the user cancels, or
+// another error is shown.
+func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
+	name := st.Profile.Name
+	done := LoginDone{Profile: name}
+	title := a.cfg.Locale.Text("awsmfa" + a.cfg.Locale.Dash() + name)
+	if p := st.Profile.Problem; p != nil {
+		a.showError(ctx, title, p.Error())
+		done.Err = p
+		return done
+	}
+	hint := ""
+	for {
+		text := hint
+		if a.cfg.CodeHint != nil {
+			text = joinLines(hint, a.cfg.CodeHint(name))
+		}
+		code, err := a.cfg.Dialogs.AskCode(ctx, name, st.Profile.Serial, a.cfg.Locale.Text(text))
+		if errors.Is(err, session.ErrCanceled) || ctx.Err() != nil {
+			done.Canceled = true
+			return done
+		}
+		if err != nil {
+			// The dialog itself failed (no zenity binary, no display): an
+			// error dialog would fail too, so say it in a notification.
+			a.notify(name+": cannot ask for the MFA code", err.Error())
+			done.Err = fmt.Errorf("code dialog: %w", err)
+			return done
+		}
+		code = strings.Join(strings.Fields(code), "") // "123 456" is fine
+		if session.ValidateTokenCode(code) != nil {
+			hint = HintNotSixDigits
+			continue
+		}
+		sess, err := a.cfg.Core.Login(ctx, name, session.LoginOptions{TokenCode: code, Force: true})
+		if ctx.Err() != nil {
+			done.Canceled = true
+			return done
+		}
+		if codeRejected(err) {
+			hint = HintRejected
+			continue
+		}
+		if err != nil {
+			a.showError(ctx, title, err.Error())
+			done.Err = err
+			return done
+		}
+		done.Session = sess
+		return done
+	}
+}
+
+func (a *App) showError(ctx context.Context, title, text string) {
+	loc := a.cfg.Locale
+	if err := a.cfg.Dialogs.ShowError(ctx, loc.Text(title), loc.Text(capitalize(text))); err != nil && ctx.Err() == nil {
+		a.log.Warn("error dialog failed", "err", err)
+		a.notify(title, text)
+	}
+}
+
+// startLogout removes one profile's session ("" means all) off the loop:
+// the writer takes a file lock.
+func (a *App) startLogout(name string) {
+	a.log.Info("logout clicked", "profile", name, "all", name == "")
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		var ev LogoutDone
+		if name == "" {
+			ev.All = true
+			ev.Profiles, ev.Err = a.cfg.Core.LogoutAll()
+		} else {
+			var had bool
+			had, ev.Err = a.cfg.Core.Logout(name)
+			if had {
+				ev.Profiles = []string{name}
+			}
+		}
+		a.Post(ev)
+	}()
+}
+
+func (a *App) finishLogout(ev LogoutDone) {
+	if ev.Err != nil {
+		a.log.Warn("logout failed", "err", ev.Err)
+		a.notify("awsmfa: logout failed", capitalize(ev.Err.Error()))
+		return
+	}
+	a.log.Info("logged out", "profiles", strings.Join(ev.Profiles, ","))
+	switch {
+	case len(ev.Profiles) == 1:
+		a.notify(ev.Profiles[0]+": logged out", session.RevocationNote)
+	case len(ev.Profiles) > 1:
+		a.notify(fmt.Sprintf("Logged out of %d profiles", len(ev.Profiles)), session.RevocationNote)
+	}
+}
+
+func (a *App) readAutostart() {
+	if a.cfg.Autostart == nil {
+		a.auto = AutostartState{}
+		return
+	}
+	st, err := a.cfg.Autostart.Status()
+	if err != nil {
+		a.log.Warn("cannot read start-at-login state", "err", err)
+		a.auto = AutostartState{}
+		return
+	}
+	a.auto = AutostartState{Known: true, Enabled: st.Enabled, Stale: st.Stale}
+}
+
+// toggleAutostart turns "Start at login" off when it is on and sound, and
+// on otherwise (which also repoints a stale entry). It is a small file or
+// registry write, fine to do on the loop.
+func (a *App) toggleAutostart() {
+	if a.cfg.Autostart == nil {
+		return
+	}
+	a.readAutostart()
+	var err error
+	if a.auto.Enabled && !a.auto.Stale {
+		err = a.cfg.Autostart.Disable()
+		a.log.Info("start at login off", "err", err)
+	} else {
+		err = a.cfg.Autostart.Enable(a.cfg.Exe)
+		a.log.Info("start at login on", "err", err)
+	}
+	if err != nil {
+		a.notify("awsmfa: cannot change Start at login", capitalize(err.Error()))
+	}
+	a.readAutostart()
+}
+
+// notify sends a notification off the loop, bounded by a timeout: a
+// missing or hung notification service must never stall the menu.
+func (a *App) notify(title, body string) {
+	n := a.cfg.Notifier
+	if n == nil {
+		return
+	}
+	title, body = a.cfg.Locale.Text(title), a.cfg.Locale.Text(body)
+	a.log.Info("notify", "title", title)
+	go func() {
+		res := make(chan error, 1)
+		go func() { res <- n.Notify(title, body) }()
+		select {
+		case err := <-res:
+			if err != nil {
+				a.log.Warn("notification failed", "err", err)
+			}
+		case <-time.After(a.cfg.NotifyTimeout):
+			a.log.Warn("notification timed out")
+		}
+	}()
+}
+
+// waitWork waits for login and logout goroutines, at most d.
+func (a *App) waitWork(d time.Duration) {
+	ch := make(chan struct{})
+	go func() {
+		a.work.Wait()
+		close(ch)
+	}()
+	// Drain events they post meanwhile, since the loop no longer reads.
+	deadline := time.After(d)
+	for {
+		select {
+		case <-ch:
+			return
+		case <-a.events:
+		case <-deadline:
+			a.log.Warn("a dialog did not close in time")
+			return
+		}
+	}
+}
+
+// clockTime formats t as "21:04", or "Fri 21:04" when not today.
+func (a *App) clockTime(t time.Time) string {
+	t = t.In(a.cfg.Location)
+	now := a.cfg.Clock.Now().In(a.cfg.Location)
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}
+
+func joinLines(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
+}
+
+// capitalize starts a core error sentence with a capital for display.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

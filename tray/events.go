@@ -1,0 +1,75 @@
+package tray
+
+import (
+	"strings"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+// Event is anything the app's loop reacts to. Every event is handled by the
+// one loop goroutine, in order, so the app's state needs no locks.
+type Event interface{ event() }
+
+// Clicks on menu items.
+type (
+	LoginClicked    struct{ Profile string }
+	LogoutClicked   struct{ Profile string }
+	LogoutAll       struct{}
+	ToggleAutostart struct{}
+	Refresh         struct{}
+	Quit            struct{}
+)
+
+// FilesChanged says the config or credentials file may have changed.
+type FilesChanged struct{}
+
+// Tick is the wake-up that keeps the times left true.
+type Tick struct{}
+
+// LoginDone is posted by a login goroutine when its dialog flow ends.
+type LoginDone struct {
+	Profile  string
+	Session  session.Session // set on success
+	Err      error           // set on failure (already shown to the user)
+	Canceled bool            // the user backed out, or the app is quitting
+}
+
+// LogoutDone is posted when a logout finishes off the loop.
+type LogoutDone struct {
+	Profiles []string // the profiles that had a session removed
+	All      bool
+	Err      error
+}
+
+func (LoginClicked) event()    {}
+func (LogoutClicked) event()   {}
+func (LogoutAll) event()       {}
+func (ToggleAutostart) event() {}
+func (Refresh) event()         {}
+func (Quit) event()            {}
+func (FilesChanged) event()    {}
+func (Tick) event()            {}
+func (LoginDone) event()       {}
+func (LogoutDone) event()      {}
+
+// EventForClick maps a clicked item ID to its event. Status lines,
+// separators and hints have none.
+func EventForClick(id string) (Event, bool) {
+	switch id {
+	case IDLogoutAll:
+		return LogoutAll{}, true
+	case IDAutostart:
+		return ToggleAutostart{}, true
+	case IDRefresh:
+		return Refresh{}, true
+	case IDQuit:
+		return Quit{}, true
+	}
+	if p, ok := strings.CutPrefix(id, IDLoginPrefix); ok && p != "" {
+		return LoginClicked{Profile: p}, true
+	}
+	if p, ok := strings.CutPrefix(id, IDLogoutPrefix); ok && p != "" {
+		return LogoutClicked{Profile: p}, true
+	}
+	return nil, false
+}

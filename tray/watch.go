@@ -1,0 +1,173 @@
+package tray
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+const (
+	// debounce merges the burst of events one save makes (temp file,
+	// rename, chmod) into one refresh.
+	debounce = 200 * time.Millisecond
+	// pollEvery is the fallback for a folder fsnotify cannot watch (it does
+	// not exist yet, or the system refused): check it this often. While
+	// every folder is watched there is no poll at all.
+	pollEvery = 30 * time.Second
+)
+
+// WatchFiles calls changed, debounced, whenever one of files may have
+// changed, until ctx ends. It watches the files' folders, not the files:
+// editors and our own writer replace a file by renaming a new one over it,
+// which a watch on the old file would miss. Symlinked files are watched at
+// their target too.
+func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.Logger) error {
+	w := &watcher{files: map[string]bool{}, dirs: map[string]bool{}, log: log}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		w.files[filepath.Clean(f)] = true
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		log.Warn("fsnotify unavailable; polling the AWS files", "err", err)
+	} else {
+		defer fw.Close()
+		w.fs = fw
+	}
+	w.resolve()
+	w.arm()
+	sig := w.signature()
+
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	var poll *time.Ticker
+	defer func() {
+		if poll != nil {
+			poll.Stop()
+		}
+	}()
+	var events <-chan fsnotify.Event
+	var errs <-chan error
+	if w.fs != nil {
+		events, errs = w.fs.Events, w.fs.Errors
+	}
+	for {
+		// Poll only while some folder is not watched.
+		switch need := w.unwatched(); {
+		case need && poll == nil:
+			poll = time.NewTicker(pollEvery)
+		case !need && poll != nil:
+			poll.Stop()
+			poll = nil
+		}
+		var pollC <-chan time.Time
+		if poll != nil {
+			pollC = poll.C
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev, ok := <-events:
+			if !ok {
+				return fmt.Errorf("fsnotify closed")
+			}
+			if w.dirs[filepath.Clean(ev.Name)] && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+				w.dirs[filepath.Clean(ev.Name)] = false // the folder went away
+			}
+			if w.files[filepath.Clean(ev.Name)] {
+				timer.Reset(debounce)
+			}
+		case err, ok := <-errs:
+			if ok {
+				log.Warn("file watch error", "err", err)
+			}
+		case <-pollC:
+			w.resolve()
+			w.arm()
+			if s := w.signature(); s != sig {
+				timer.Reset(0)
+			}
+		case <-timer.C:
+			w.resolve()
+			w.arm()
+			sig = w.signature()
+			changed()
+		}
+	}
+}
+
+type watcher struct {
+	fs    *fsnotify.Watcher
+	files map[string]bool // the files and their symlink targets
+	dirs  map[string]bool // folder -> watched
+	log   *slog.Logger
+}
+
+// resolve adds the symlink targets of the files, and their folders.
+func (w *watcher) resolve() {
+	for f := range w.files {
+		if t, err := filepath.EvalSymlinks(f); err == nil && t != f {
+			w.files[t] = true
+		}
+	}
+	for f := range w.files {
+		if d := filepath.Dir(f); !w.dirs[d] {
+			w.dirs[d] = false
+		}
+	}
+}
+
+// arm watches every folder not yet watched.
+func (w *watcher) arm() {
+	if w.fs == nil {
+		return
+	}
+	for d, ok := range w.dirs {
+		if ok {
+			continue
+		}
+		if err := w.fs.Add(d); err != nil {
+			if !os.IsNotExist(err) {
+				w.log.Warn("cannot watch folder; polling it", "dir", d, "err", err)
+			}
+			continue
+		}
+		w.dirs[d] = true
+	}
+}
+
+func (w *watcher) unwatched() bool {
+	for _, ok := range w.dirs {
+		if !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// signature changes when any file appears, goes, or changes size or time.
+func (w *watcher) signature() string {
+	s := ""
+	for _, f := range slices.Sorted(maps.Keys(w.files)) {
+		fi, err := os.Stat(f)
+		if err != nil {
+			s += f + ":none;"
+			continue
+		}
+		s += fmt.Sprintf("%s:%d:%d;", f, fi.Size(), fi.ModTime().UnixNano())
+	}
+	return s
+}

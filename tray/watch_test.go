@@ -1,0 +1,107 @@
+package tray
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// startWatch runs WatchFiles and returns a channel that receives one value
+// per debounced change.
+func startWatch(t *testing.T, files ...string) <-chan struct{} {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = WatchFiles(ctx, files, func() { ch <- struct{}{} }, slog.New(slog.DiscardHandler))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return ch
+}
+
+func waitChange(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no change seen after %s", what)
+	}
+}
+
+func TestWatchFilesRenameOver(t *testing.T) {
+	dir := t.TempDir()
+	cred := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cred, []byte("[a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ch := startWatch(t, cred, filepath.Join(dir, "config"))
+	armed(t, ch, cred)
+
+	// Our writer's way: a temp file renamed over the target.
+	tmp := filepath.Join(dir, ".credentials.tmp")
+	if err := os.WriteFile(tmp, []byte("[b]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, cred); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "rename over credentials")
+
+	// A config file created later is seen too.
+	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[profile a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "creating config")
+}
+
+func TestWatchFilesIgnoresOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	cred := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cred, []byte("[a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ch := startWatch(t, cred)
+	armed(t, ch, cred)
+	// The core's sidecar lock file lives in the same folder: touching it
+	// must not count as a change.
+	if err := os.WriteFile(filepath.Join(dir, "credentials.lock"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+		t.Fatal("a change was reported for an unrelated file")
+	case <-time.After(4 * debounce):
+	}
+	if err := os.WriteFile(cred, []byte("[c]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "writing credentials")
+}
+
+// armed appends to f until the watcher reports it, proving the watch is in
+// place, then drains.
+func armed(t *testing.T, ch <-chan struct{}, f string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := os.WriteFile(f, []byte("[a]\n# probe\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-ch:
+			// Drain a second debounced report of the same probe, if any.
+			select {
+			case <-ch:
+			case <-time.After(2 * debounce):
+			}
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	t.Fatal("watcher never reported a change")
+}
