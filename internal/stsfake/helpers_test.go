@@ -170,3 +170,5 @@ func lastCall(t *testing.T, s *Server) Call {
 func isUpperAlnum(s string) bool {
 	return strings.Trim(s, upperAlnum) == ""
 }
+
+func totpCodeNow(secret string) (string, error) { return totp.Code(secret, time.Now()) }
