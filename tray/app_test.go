@@ -209,14 +209,14 @@ func (f *fakeAutostart) Disable() error {
 
 // harness runs an App against fakes.
 type harness struct {
-	t      *testing.T
-	app    *App
-	clock  *fakeClock
-	core   *fakeCore
-	dlg    *fakeDialogs
-	tray   *fakeTray
-	notes  *fakeNotifier
-	auto   *fakeAutostart
+	t       *testing.T
+	app     *App
+	clock   *fakeClock
+	core    *fakeCore
+	dlg     *fakeDialogs
+	tray    *fakeTray
+	notes   *fakeNotifier
+	auto    *fakeAutostart
 	runErr  chan error
 	last    Menu
 	handled chan Event
@@ -226,13 +226,13 @@ func newHarness(t *testing.T, names ...string) *harness {
 	t.Helper()
 	clock := &fakeClock{now: time.Date(2026, 11, 27, 9, 4, 0, 0, time.UTC)}
 	h := &harness{
-		t:      t,
-		clock:  clock,
-		core:   newFakeCore(clock, names...),
-		dlg:    newFakeDialogs(),
-		tray:   &fakeTray{clicks: make(chan string), menus: make(chan Menu, 256)},
-		notes:  &fakeNotifier{notes: make(chan note, 16)},
-		auto:   &fakeAutostart{},
+		t:       t,
+		clock:   clock,
+		core:    newFakeCore(clock, names...),
+		dlg:     newFakeDialogs(),
+		tray:    &fakeTray{clicks: make(chan string), menus: make(chan Menu, 256)},
+		notes:   &fakeNotifier{notes: make(chan note, 16)},
+		auto:    &fakeAutostart{},
 		runErr:  make(chan error, 1),
 		handled: make(chan Event, 256),
 	}
