@@ -1,0 +1,201 @@
+package inifile
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func addGoldenSeeds(f *testing.F, add func(in []byte)) {
+	f.Helper()
+	ins, err := filepath.Glob(filepath.Join("testdata", "golden", "*.in"))
+	if err != nil || len(ins) == 0 {
+		f.Fatalf("no golden inputs: %v", err)
+	}
+	for _, p := range ins {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		add(b)
+	}
+}
+
+func FuzzRoundTrip(f *testing.F) {
+	addGoldenSeeds(f, func(b []byte) { f.Add(b) })
+	f.Add([]byte("\xEF\xBB\xBF"))
+	f.Add([]byte("\r\r\n\n\r"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := Parse(data)
+		if got := p.Bytes(); !bytes.Equal(got, data) {
+			t.Fatalf("Parse(b).Bytes() != b\n got %q\nwant %q", got, data)
+		}
+		// The accessors never panic and agree with each other.
+		for _, s := range p.Sections() {
+			if p.Count(s) < 1 {
+				t.Fatalf("section %q listed with Count 0", s)
+			}
+			for _, k := range p.Keys(s) {
+				if _, ok := p.Get(s, k); !ok {
+					t.Fatalf("Keys(%q) lists %q but Get misses it", s, k)
+				}
+			}
+		}
+	})
+}
+
+// FuzzEditPreserves edits one key of a random file and checks that nothing
+// else moved: every line outside the edited section is byte-identical, the
+// section's other lines are intact and in order, and a fresh parse reads
+// the new value (or no value after Delete).
+func FuzzEditPreserves(f *testing.F) {
+	addGoldenSeeds(f, func(b []byte) {
+		f.Add(b, uint8(0), uint8(0), "aws_session_token", "tok/+=", false)
+		f.Add(b, uint8(1), uint8(200), "expiration", "2026-01-01T00:00:00Z", false)
+		f.Add(b, uint8(2), uint8(1), "", "", true)
+		f.Add(b, uint8(255), uint8(255), "region", "eu-west-1", false)
+	})
+	f.Fuzz(func(t *testing.T, data []byte, secSel, keySel uint8, key, value string, del bool) {
+		file := Parse(data)
+		secs := file.Sections()
+		section := "fuzz-new"
+		if int(secSel) < len(secs) {
+			section = secs[secSel]
+		}
+		if keys := file.Keys(section); keySel < 128 && len(keys) > 0 {
+			key = keys[int(keySel)%len(keys)]
+		}
+		oldA := analyse(file.lines)
+		oldLines := append([]string(nil), file.lines...)
+		var err error
+		if del {
+			_, err = file.Delete(section, key)
+		} else {
+			err = file.Set(section, key, value)
+		}
+		out := file.Bytes()
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrDuplicateSection) && !errors.Is(err, ErrUnsafeEdit) {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			if value != "" && len(value) > 3 && strings.Contains(err.Error(), value) {
+				t.Fatalf("error leaks the value: %v", err)
+			}
+			if !bytes.Equal(out, data) {
+				t.Fatalf("file changed after an error")
+			}
+			return
+		}
+		if !bytes.Equal(Parse(out).Bytes(), out) {
+			t.Fatal("output does not round-trip")
+		}
+		if bytes.HasPrefix(data, []byte(bom)) != bytes.HasPrefix(out, []byte(bom)) {
+			t.Fatal("BOM added or lost")
+		}
+		checkFuzzEndings(t, oldLines, file.lines, Parse(data).EOL())
+		lk := strings.ToLower(key)
+		newLines := file.lines
+		newA := analyse(newLines)
+		if got, ok := Parse(out).Get(section, key); del && ok || !del && (!ok || got != value) {
+			t.Fatalf("after the edit Get(%q, %q) = %q, %v", section, key, got, ok)
+		}
+		oldBlocks := oldA.blocksOf(section)
+		if len(oldBlocks) == 0 {
+			if del {
+				if !bytes.Equal(out, data) {
+					t.Fatal("Delete in a missing section changed the file")
+				}
+				return
+			}
+			// New section: the old file is a prefix (its last line may have
+			// been terminated), then an optional blank line, header, key.
+			n := len(oldLines)
+			if len(newLines) < n {
+				t.Fatal("lines lost")
+			}
+			sameLines(t, "old file", oldLines, newLines[:n])
+			tail := strings.Join(newLines[n:], "")
+			eol := file.EOL()
+			want := "[" + section + "]" + eol + propLine(key, value) + eol
+			if tail != want && tail != eol+want {
+				t.Fatalf("appended %q; want [blank line +] %q", tail, want)
+			}
+			return
+		}
+		ob := oldBlocks[0]
+		nbs := newA.blocksOf(section)
+		if len(nbs) != 1 {
+			t.Fatalf("section now has %d headers", len(nbs))
+		}
+		nb := nbs[0]
+		// Before the section: identical. After it: identical.
+		if nb.header != ob.header {
+			t.Fatal("lines before the section changed")
+		}
+		sameLines(t, "before the section", oldLines[:ob.header], newLines[:nb.header])
+		sameLines(t, "after the section", oldLines[ob.end:], newLines[nb.end:])
+		// Inside: the same lines once the key's own lines are taken out.
+		sameLines(t, "the rest of the section",
+			withoutKey(oldA, oldLines, ob, lk), withoutKey(newA, newLines, nb, lk))
+	})
+}
+
+// withoutKey returns block b's lines minus the lines of key lk.
+func withoutKey(a *analysis, lines []string, b block, lk string) []string {
+	drop := a.keyLines(b, lk)
+	var rest []string
+	for i := b.header; i < b.end; i++ {
+		if !drop[i] {
+			rest = append(rest, lines[i])
+		}
+	}
+	return rest
+}
+
+// sameLines compares line lists; only an unterminated last line of the
+// file may have gained a terminator.
+func sameLines(t *testing.T, what string, old, cur []string) {
+	t.Helper()
+	if len(old) != len(cur) {
+		t.Fatalf("%s: %d lines became %d\nold %q\nnew %q", what, len(old), len(cur), old, cur)
+	}
+	for i := range old {
+		if old[i] == cur[i] {
+			continue
+		}
+		if !strings.HasSuffix(old[i], "\n") && strings.HasPrefix(cur[i], old[i]) &&
+			(cur[i] == old[i]+"\n" || cur[i] == old[i]+"\r\n") {
+			continue
+		}
+		t.Fatalf("%s: line %d %q became %q", what, i+1, old[i], cur[i])
+	}
+}
+
+// checkFuzzEndings: no line gets a terminator of the other style, except
+// that a lone "\r" ending an unterminated last line may become "\r\n".
+func checkFuzzEndings(t *testing.T, old, cur []string, eol string) {
+	t.Helper()
+	count := func(ls []string) (crlf, lf int) {
+		for _, l := range ls {
+			switch {
+			case strings.HasSuffix(l, "\r\n"):
+				crlf++
+			case strings.HasSuffix(l, "\n"):
+				lf++
+			}
+		}
+		return
+	}
+	oc, ol := count(old)
+	nc, nl := count(cur)
+	allow := 0
+	if n := len(old); n > 0 && strings.HasSuffix(old[n-1], "\r") {
+		allow = 1
+	}
+	if eol == "\r\n" && nl > ol || eol == "\n" && nc > oc+allow {
+		t.Fatalf("mixed line endings introduced (eol %q): crlf %d->%d, lf %d->%d", eol, oc, nc, ol, nl)
+	}
+}
