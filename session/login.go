@@ -27,7 +27,6 @@ func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Se
 	if p.Problem != nil {
 		return Session{}, p.Problem
 	}
-	p.Endpoint = f.stsEndpoint(p.Name, p.LongTerm)
 	if st := f.status(p, m.now(), m.warnBefore()); st.State == Active && !opts.Force {
 		return Session{}, &ActiveError{Profile: name, Left: st.Left, Until: st.Expiration}
 	}
