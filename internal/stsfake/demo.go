@@ -32,7 +32,8 @@ func DemoUsers(names ...string) []User {
 // can be passed. The caller must Close the server.
 func NewDemo(opts ...Option) (*Server, []User, error) {
 	users := DemoUsers("alice", "bob")
-	s := New(append(opts, WithUsers(users...))...)
+	all := append(append([]Option(nil), opts...), WithUsers(users...))
+	s := New(all...)
 	if err := s.Start(); err != nil {
 		return nil, nil, fmt.Errorf("start demo sts: %w", err)
 	}
