@@ -118,6 +118,16 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	} else {
 		p.Duration = d
 	}
+	if src, ok := f.cfgGet(x, "source_profile"); ok && src == l {
+		// Verified in aws-sdk-go-v2's shared_config.go: source_profile
+		// without role_arn clears the profile's own keys, so Go tools
+		// sign with L's long-term keys instead of the session. botocore
+		// and the AWS CLI use the session.
+		p.Warning = fmt.Sprintf("source_profile in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) use the long-term keys of [%s] instead of the session; the %s name alone links them, so source_profile can go", x, l, l)
+		if !strings.HasSuffix(l, permSuffix) && !strings.HasSuffix(l, longTermSuffix) {
+			p.Warning = fmt.Sprintf("source_profile in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) use the long-term keys of [%s] instead of the session", x, l)
+		}
+	}
 	serial, where := f.serial(x, l)
 	p.Serial = serial
 	switch {

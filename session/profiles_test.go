@@ -84,6 +84,18 @@ func TestProfilesDiscovery(t *testing.T) {
 	}
 }
 
+func TestSourceProfileWarning(t *testing.T) {
+	e := newEnv(t, "[profile myaccount]\nsource_profile = myaccountPerm\n[profile myaccountPerm]\nmfa_serial = "+testSerial+"\n", permCreds)
+	p, err := e.m.Profile("myaccount")
+	if err != nil || p.Problem != nil || !strings.Contains(p.Warning, "Go-based tools") {
+		t.Errorf("Profile = %+v, %v; want a warning about Go-based tools", p, err)
+	}
+	e = newEnv(t, permConfig, permCreds)
+	if p, _ := e.m.Profile("myaccount"); p.Warning != "" {
+		t.Errorf("unexpected warning %q", p.Warning)
+	}
+}
+
 func TestRegionFallsBackToEnv(t *testing.T) {
 	e := newEnv(t, "-", "[aPerm]\naws_access_key_id = AKIAX\naws_secret_access_key = s\nmfa_serial = "+testSerial+"\n")
 	t.Setenv("AWS_REGION", "sa-east-1")

@@ -68,6 +68,9 @@ type Profile struct {
 	// (missing serial, missing keys, bad serial...). It is a sentence that
 	// says what to fix.
 	Problem error
+	// Warning is advice that does not stop a login, e.g. a layout that some
+	// AWS tools read differently.
+	Warning string
 }
 
 // State is where a profile's session stands.
