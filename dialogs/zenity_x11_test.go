@@ -1,0 +1,125 @@
+//go:build linux
+
+package dialogs
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+	"github.com/awsmfa-tray/awsmfa-tray/tray"
+)
+
+// startXvfb starts a private X server and points DISPLAY at it. It skips
+// the test when Xvfb, zenity or xdotool is missing.
+func startXvfb(t *testing.T) {
+	t.Helper()
+	for _, bin := range []string{"Xvfb", "zenity", "xdotool"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			t.Skipf("%s not installed (apt-get install xvfb zenity xdotool)", bin)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	x := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "800x600x24")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("Xvfb display: %v", err)
+	}
+	t.Setenv("DISPLAY", ":"+strings.TrimSpace(line))
+	t.Setenv("NO_AT_BRIDGE", "1")
+}
+
+// xdo runs xdotool and returns its output.
+func xdo(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("xdotool", args...).Output()
+	if err != nil {
+		t.Fatalf("xdotool %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// TestZenityEntryLocales drives the real zenity binary under Xvfb: the
+// title must be accepted (LC_ALL=C refuses non-ASCII titles), typing a
+// code returns it, and Escape is a cancel.
+func TestZenityEntryLocales(t *testing.T) {
+	startXvfb(t)
+	for _, lc := range []string{"C.UTF-8", "C"} {
+		t.Run(lc, func(t *testing.T) {
+			t.Setenv("LC_ALL", lc)
+			loc := tray.DetectLocale(os.Getenv)
+			z := Zenity{Locale: loc}
+			title := Title(loc, "myaccount")
+			for _, tc := range []struct {
+				keys []string
+				want string
+				err  error
+			}{
+				{[]string{"type", "123456"}, "123456", nil},
+				{nil, "", session.ErrCanceled}, // Escape
+			} {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				type res struct {
+					code string
+					err  error
+				}
+				ch := make(chan res, 1)
+				go func() {
+					c, err := z.AskCode(ctx, "myaccount", "arn:aws:iam::123456789012:mfa/alice", "")
+					ch <- res{c, err}
+				}()
+				win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+title+"$"))[0]
+				if tc.keys != nil {
+					xdo(t, append([]string{"windowfocus", "--sync", win}, tc.keys...)...)
+					xdo(t, "key", "Return")
+				} else {
+					xdo(t, "windowfocus", "--sync", win, "key", "Escape")
+				}
+				r := <-ch
+				cancel()
+				if r.code != tc.want || !errors.Is(r.err, tc.err) {
+					t.Errorf("got %q, %v; want %q, %v", r.code, r.err, tc.want, tc.err)
+				}
+			}
+		})
+	}
+}
+
+// TestZenityClosedByContext: canceling the context (Quit) closes the dialog
+// and reports a cancel.
+func TestZenityClosedByContext(t *testing.T) {
+	startXvfb(t)
+	z := Zenity{Locale: tray.Locale{UTF8: true}}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error, 1)
+	go func() {
+		_, err := z.AskCode(ctx, "myaccount", "", "")
+		ch <- err
+	}()
+	xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
+	cancel()
+	select {
+	case err := <-ch:
+		if !errors.Is(err, session.ErrCanceled) {
+			t.Errorf("err %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("dialog still open after cancel")
+	}
+}
