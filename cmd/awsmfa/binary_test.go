@@ -113,6 +113,7 @@ func TestBinaryLocalTime(t *testing.T) {
 	if err != nil {
 		t.Skipf("no time zone data: %v", err)
 	}
+	binary(t) // build first: a slow build must not outlive the code
 	e := newEnv(t)
 	e.standard(t, "myaccount")
 	t.Setenv("TZ", zone)
