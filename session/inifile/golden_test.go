@@ -20,7 +20,7 @@ type op struct {
 }
 
 func set(section, key, value string) op { return op{section: section, key: key, value: value} }
-func del(section, key string) op       { return op{del: true, section: section, key: key} }
+func del(section, key string) op        { return op{del: true, section: section, key: key} }
 
 // login is what session writes for a login: the four keys, and a stale
 // aws_security_token removed.
