@@ -56,6 +56,11 @@ func Update(path string, edit func(*File) error) error {
 	if err != nil {
 		return err
 	}
+	// AWS_SHARED_CREDENTIALS_FILE=/dev/null is a common trick: never
+	// rename a file over a device, pipe or folder.
+	if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a regular file; refusing to write it", target)
+	}
 	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create folder for %s: %w", target, err)

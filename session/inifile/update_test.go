@@ -382,3 +382,28 @@ func TestUpdateWritesWhatIniV1Reads(t *testing.T) {
 	}
 	checkReads(t, out, ops)
 }
+
+func TestUpdateRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "credentials")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(folder, link); err != nil {
+		t.Skipf("cannot create symlinks here: %v", err)
+	}
+	for _, p := range []string{folder, link, os.DevNull} {
+		if runtime.GOOS == "windows" && p == os.DevNull {
+			continue
+		}
+		err := Update(p, setKey("a", "k", "v"))
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Update(%s) error = %v; want a refusal", p, err)
+		}
+	}
+	noTemps(t, dir, "credentials", "link")
+	if _, err := os.Stat(os.DevNull + ".lock"); err == nil {
+		t.Errorf("a lock file was created next to %s", os.DevNull)
+	}
+}
