@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
+	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
+)
+
+// demoSessionLifetime is short so the expiry warning and notice show soon.
+const demoSessionLifetime = 3 * time.Minute
+
+// demoNotifyBefore is the demo's warning window unless --notify-before is
+// given: with 3-minute sessions the default 10 minutes would warn at once.
+const demoNotifyBefore = time.Minute
+
+// demo is a throwaway AWS folder plus the in-process STS fake on loopback.
+type demo struct {
+	dir             string
+	configFile      string
+	credentialsFile string
+	sts             *stsfake.Server
+	users           map[string]stsfake.User // by profile name
+}
+
+// startDemo writes two profiles in the Perm convention into a temp folder,
+// starts the STS fake and points this process at both through the
+// environment, so the real core does the rest (SigV4, TOTP, writing).
+func startDemo(log *slog.Logger) (*demo, error) {
+	dir, err := os.MkdirTemp("", "awsmfa-tray-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo folder: %w", err)
+	}
+	d := &demo{dir: dir, users: map[string]stsfake.User{}}
+	ok := false
+	defer func() {
+		if !ok {
+			d.stop()
+		}
+	}()
+	srv, users, err := stsfake.NewDemo(
+		stsfake.WithSessionCap(demoSessionLifetime),
+		stsfake.WithLogf(func(format string, args ...any) { log.Debug("demo sts: " + fmt.Sprintf(format, args...)) }),
+	)
+	if err != nil {
+		return nil, err
+	}
+	d.sts = srv
+	aws := filepath.Join(dir, ".aws")
+	if err := os.Mkdir(aws, 0o700); err != nil {
+		return nil, fmt.Errorf("demo folder: %w", err)
+	}
+	var cfg, cred strings.Builder
+	cfg.WriteString("# awsmfa-tray demo: throwaway files, removed when the demo quits.\n")
+	cred.WriteString("# awsmfa-tray demo: fake long-term keys for the local STS fake only.\n")
+	for _, u := range users {
+		name := u.Name() // demo-alice
+		d.users[name] = u
+		fmt.Fprintf(&cfg, "\n[profile %s]\nregion = us-east-1\nduration_seconds = 900\n", name)
+		fmt.Fprintf(&cfg, "\n[profile %sPerm]\nmfa_serial = %s\nregion = us-east-1\n", name, u.MFASerial)
+		fmt.Fprintf(&cred, "\n[%sPerm]\naws_access_key_id = %s\naws_secret_access_key = %s\n", name, u.AccessKeyID, u.SecretAccessKey)
+	}
+	d.configFile = filepath.Join(aws, "config")
+	d.credentialsFile = filepath.Join(aws, "credentials")
+	if err := os.WriteFile(d.configFile, []byte(cfg.String()), 0o600); err != nil {
+		return nil, fmt.Errorf("demo config: %w", err)
+	}
+	if err := os.WriteFile(d.credentialsFile, []byte(cred.String()), 0o600); err != nil {
+		return nil, fmt.Errorf("demo credentials: %w", err)
+	}
+	for k, v := range map[string]string{
+		"AWS_CONFIG_FILE":             d.configFile,
+		"AWS_SHARED_CREDENTIALS_FILE": d.credentialsFile,
+		"AWS_ENDPOINT_URL_STS":        srv.URL,
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			return nil, fmt.Errorf("demo env: %w", err)
+		}
+	}
+	// Neither a real profile choice nor real keys may leak into the demo.
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		os.Unsetenv(k)
+	}
+	log.Info("demo started", "dir", dir, "sts", srv.URL, "profiles", len(users))
+	ok = true
+	return d, nil
+}
+
+// codeHint is the extra dialog line for a demo profile: the current code.
+func (d *demo) codeHint(profile string) string {
+	u, ok := d.users[profile]
+	if !ok {
+		return ""
+	}
+	code, err := totp.Code(u.TOTPSecret, time.Now())
+	if err != nil {
+		return ""
+	}
+	return "Demo mode: the current code is " + code + " (a new one every 30 seconds)."
+}
+
+// stop closes the STS fake and removes the temp folder.
+func (d *demo) stop() {
+	if d.sts != nil {
+		d.sts.Close()
+	}
+	os.RemoveAll(d.dir)
+}
+
+// memAutostart lets the demo's "Start at login" checkbox work without
+// touching the real system.
+type memAutostart struct {
+	mu sync.Mutex
+	st autostart.Status
+}
+
+func (m *memAutostart) Status() (autostart.Status, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.st, nil
+}
+
+func (m *memAutostart) Enable(exe string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.st = autostart.Status{Enabled: true, Path: "(demo: not written)", Target: exe}
+	return nil
+}
+
+func (m *memAutostart) Disable() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.st = autostart.Status{}
+	return nil
+}
