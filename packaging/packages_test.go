@@ -81,10 +81,10 @@ var debFiles = []string{
 // installedFiles are the regular files the package puts on the system, and
 // the source each must equal byte for byte ("" for the binaries).
 var installedFiles = map[string]string{
-	"/usr/bin/awsmfa":                                      "",
-	"/usr/bin/awsmfa-tray":                                 "",
-	"/usr/share/applications/awsmfa-tray.desktop":          "linux/awsmfa-tray.desktop",
-	"/usr/share/doc/awsmfa-tray/copyright":                 "linux/copyright",
+	"/usr/bin/awsmfa":                                       "",
+	"/usr/bin/awsmfa-tray":                                  "",
+	"/usr/share/applications/awsmfa-tray.desktop":           "linux/awsmfa-tray.desktop",
+	"/usr/share/doc/awsmfa-tray/copyright":                  "linux/copyright",
 	"/usr/share/icons/hicolor/48x48/apps/awsmfa-tray.png":   "../assets/app-48.png",
 	"/usr/share/icons/hicolor/128x128/apps/awsmfa-tray.png": "../assets/app-128.png",
 	"/usr/share/icons/hicolor/256x256/apps/awsmfa-tray.png": "../assets/app-256.png",
