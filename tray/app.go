@@ -246,7 +246,7 @@ func (a *App) refresh() {
 	} else {
 		a.snap, a.snapErr = snap, nil
 		for _, n := range a.alerts.Due(snap) {
-			a.log.Info("expiry notice", "profile", n.Profile, "kind", n.Kind)
+			a.log.Info("expiry notice", "profile", n.Profile)
 			a.notify(n.Title, n.Body)
 		}
 	}
@@ -334,6 +334,7 @@ func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
 		}
 		code = strings.Join(strings.Fields(code), "") // "123 456" is fine
 		if session.ValidateTokenCode(code) != nil {
+			a.log.Info("entry is not 6 digits; asking again", "profile", name)
 			hint = HintNotSixDigits
 			continue
 		}
@@ -343,6 +344,7 @@ func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
 			return done
 		}
 		if codeRejected(err) {
+			a.log.Info("code not accepted; asking again", "profile", name)
 			hint = HintRejected
 			continue
 		}
