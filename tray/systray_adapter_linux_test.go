@@ -1,0 +1,64 @@
+package tray
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+// On Linux, fyne.io/systray keeps its menu in memory and only talks D-Bus
+// once Run has connected, so the adapter can be driven without a bus.
+func TestSystrayAdapterUpdatesInPlaceAndRebuilds(t *testing.T) {
+	a := NewSystrayAdapter(nil)
+	one := snapOf(status("alpha", session.LoggedOut, 0))
+	a.Apply(BuildMenu(one, MenuOptions{Locale: utf8}))
+	login := a.items["login:alpha"]
+	if login == nil {
+		t.Fatal("no Login alpha item")
+	}
+	if st := a.items["status:alpha"]; st == nil || !st.Disabled() {
+		t.Error("status line should be a disabled item")
+	}
+
+	// A click on the systray item comes out of Clicks with the stable ID.
+	login.ClickedCh <- struct{}{}
+	select {
+	case id := <-a.Clicks():
+		if id != "login:alpha" {
+			t.Errorf("clicked %q", id)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("click not relayed")
+	}
+
+	// Same shape: the same systray item is updated, so its D-Bus ID stays.
+	active := snapOf(status("alpha", session.Active, time.Hour))
+	a.Apply(BuildMenu(active, MenuOptions{Locale: utf8}))
+	if a.items["login:alpha"] != login {
+		t.Error("item replaced on a same-shape update")
+	}
+	if s := a.items["status:alpha"].String(); !strings.Contains(s, "alpha — active, 1h0m left") {
+		t.Errorf("status item %s", s)
+	}
+
+	// A new profile changes the shape: the menu is rebuilt, the old items'
+	// channels are closed (ending their relays) and the new ones relay.
+	two := snapOf(status("alpha", session.Active, time.Hour), status("beta", session.LoggedOut, 0))
+	a.Apply(BuildMenu(two, MenuOptions{Locale: utf8}))
+	if _, ok := <-login.ClickedCh; ok {
+		t.Error("old item's channel still open")
+	}
+	beta := a.items["login:beta"]
+	if beta == nil {
+		t.Fatal("no Login beta after rebuild")
+	}
+	beta.ClickedCh <- struct{}{}
+	if id := <-a.Clicks(); id != "login:beta" {
+		t.Errorf("clicked %q", id)
+	}
+	if cb := a.items[IDAutostart]; cb == nil || cb.Checked() {
+		t.Error("autostart checkbox missing or checked")
+	}
+}
