@@ -258,6 +258,7 @@ func TestRPMPackage(t *testing.T) {
 	if rpmArch == "" {
 		t.Skipf("no rpm architecture for %s", arch)
 	}
+	treeBefore := treeState(t)
 	dist := build(t, "rpm", arch)
 	pkg := only(t, dist, "*.rpm")
 	if want := "awsmfa-tray-1.2.3~rc.1-1." + rpmArch + ".rpm"; filepath.Base(pkg) != want {
@@ -269,6 +270,10 @@ func TestRPMPackage(t *testing.T) {
 	}
 	if !bytes.HasPrefix(data, []byte{0xed, 0xab, 0xee, 0xdb}) {
 		t.Fatal("not an RPM file (lead magic)")
+	}
+	again, _ := os.ReadFile(only(t, build(t, "rpm", arch), "*.rpm"))
+	if !bytes.Equal(data, again) && treeState(t) == treeBefore {
+		t.Errorf("two rpm builds differ: %d and %d bytes", len(data), len(again))
 	}
 	rpm, err := exec.LookPath("rpm")
 	if err != nil {
