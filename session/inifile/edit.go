@@ -60,6 +60,13 @@ func (f *File) Set(section, key, value string) error {
 				last = i
 			}
 		}
+		if len(drop) == 1 && last >= 0 && !isLineSpace(f.lines[last][0]) {
+			// Already "key = value" (any spacing or separator, no comment,
+			// no quotes): leave the user's formatting alone.
+			if _, v, ok := splitProperty(lineContent(f.lines[last])); ok && v == value {
+				return nil
+			}
+		}
 		ins := b.header // insert after this line when the key is new
 		for i := b.header + 1; i < b.end; i++ {
 			k := a.info[i].kind

@@ -196,3 +196,29 @@ func TestZeroFile(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestSetSameValueKeepsLine: setting the value a line already holds keeps
+// the user's formatting, unless a reader could see it differently.
+func TestSetSameValueKeepsLine(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"compact", "[a]\nk=v\n", "[a]\nk=v\n"},
+		{"colon", "[a]\nK:  v\n", "[a]\nK:  v\n"},
+		{"no final newline", "[a]\nk = v", "[a]\nk = v"},
+		{"inline comment rewritten", "[a]\nk = v # c\n", "[a]\nk = v\n"},
+		{"quotes rewritten (botocore keeps them)", "[a]\nk = \"v\"\n", "[a]\nk = v\n"},
+		{"indented rewritten (botocore continuation)", "[a]\nj = 1\n  k = v\n", "[a]\nj = 1\nk = v\n"},
+		{"duplicate rewritten", "[a]\nk = v\nk = v\n", "[a]\nk = v\n"},
+		{"nested block rewritten", "[a]\nk = v\n  more\n", "[a]\nk = v\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := Parse([]byte(tt.in))
+			if err := f.Set("a", "k", "v"); err != nil {
+				t.Fatal(err)
+			}
+			if got := string(f.Bytes()); got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+}
