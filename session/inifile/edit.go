@@ -45,10 +45,10 @@ func (f *File) Set(section, key, value string) error {
 	if len(blocks) == 0 {
 		out = append(out, f.lines...)
 		if n := len(out); n > 0 {
+			// Always exactly one separator line, even after a blank one,
+			// so RemoveEmptySection can undo the append byte for byte.
 			out[n-1] = terminate(out[n-1], eol)
-			if strings.TrimSpace(lineContent(out[n-1])) != "" {
-				out = append(out, eol)
-			}
+			out = append(out, eol)
 		}
 		out = append(out, "["+section+"]"+eol, propLine(key, value)+eol)
 	} else {

@@ -9,6 +9,8 @@ func TestRemoveEmptySectionInvertsAppend(t *testing.T) {
 		{"lf", "[aPerm]\naws_access_key_id = AKIAEXAMPLE\n"},
 		{"crlf", "# keys\r\n[aPerm]\r\nk = v\r\n"},
 		{"trailing blank kept apart", "[aPerm]\nk = v\n\n# end\n"},
+		{"user's own trailing blank line", "[p]\nk = v\n\n"},
+		{"two trailing blank lines", "[p]\nk = v\n\n\n"},
 		{"empty file", ""},
 	}
 	for _, tt := range tests {
