@@ -135,12 +135,16 @@ func (m *Manager) writeSession(name string, c sessionCreds) error {
 		if err := guardSessionSection(file, credPath, name); err != nil {
 			return err
 		}
-		for _, kv := range [][2]string{
+		kvs := [][2]string{
 			{"aws_access_key_id", c.accessKeyID},
 			{"aws_secret_access_key", c.secretAccessKey},
 			{"aws_session_token", c.sessionToken},
 			{"expiration", c.expiration.Format(time.RFC3339)},
-		} {
+		}
+		if file.Count(name) == 0 {
+			kvs = append(kvs, [2]string{createdMarker, "true"})
+		}
+		for _, kv := range kvs {
 			if err := file.Set(name, kv[0], kv[1]); err != nil {
 				return fmt.Errorf("set %s in [%s]: %w", kv[0], name, err)
 			}

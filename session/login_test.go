@@ -44,7 +44,8 @@ func TestLoginWritesSessionAndNothingElse(t *testing.T) {
 		"aws_access_key_id = " + is.AccessKeyID + "\n" +
 		"aws_secret_access_key = " + is.SecretAccessKey + "\n" +
 		"aws_session_token = " + is.SessionToken + "\n" +
-		"expiration = " + is.Expiration.UTC().Format(time.RFC3339) + "\n"
+		"expiration = " + is.Expiration.UTC().Format(time.RFC3339) + "\n" +
+		"awsmfa_created = true\n"
 	if after != want {
 		t.Errorf("credentials file:\n%s\nwant:\n%s", after, want)
 	}

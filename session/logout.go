@@ -52,6 +52,7 @@ func (m *Manager) removeSessions(targets func(*awsFiles) []string) ([]string, er
 			if err := guardSessionSection(file, f.credPath, name); err != nil {
 				return err
 			}
+			created := live.credGet(name, createdMarker) == "true"
 			for _, k := range sessionKeys {
 				if _, err := file.Delete(name, k); err != nil {
 					return fmt.Errorf("remove %s from [%s]: %w", k, name, err)
@@ -59,8 +60,10 @@ func (m *Manager) removeSessions(targets func(*awsFiles) []string) ([]string, er
 			}
 			// A section our login created goes away whole, so a login then a
 			// logout leaves the file byte-identical.
-			if _, err := file.RemoveEmptySection(name); err != nil {
-				return err
+			if created {
+				if _, err := file.RemoveEmptySection(name); err != nil {
+					return err
+				}
 			}
 			removed = append(removed, name)
 		}

@@ -18,6 +18,8 @@ func TestLoginThenLogoutIsByteIdentical(t *testing.T) {
 		{"crlf", strings.ReplaceAll(permCreds, "\n", "\r\n"), false},
 		{"no final newline", strings.TrimSuffix(permCreds, "\n") + "\n\n# end", true},
 		{"existing [X] with extras", permCreds + "\n[myaccount] ; c\n# keep\nregion_hint = x\n\n[other]\nk = v\n", false},
+		{"the user's own empty [X] at the end stays", permCreds + "\n[myaccount]\n", false},
+		{"the user's own empty [X] and a blank line", permCreds + "\n[myaccount]\n\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

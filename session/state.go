@@ -7,7 +7,12 @@ import (
 
 // The keys a session owns in [X]. aws_security_token is the legacy name
 // botocore still reads first, so a stale one must go with the rest.
-var sessionKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "expiration"}
+var sessionKeys = []string{"aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "expiration", createdMarker}
+
+// createdMarker in [X] records that our login created the section, so that
+// logout can remove it whole and leave the file byte-identical, while an
+// empty [X] the user wrote themselves survives. The AWS readers ignore it.
+const createdMarker = "awsmfa_created"
 
 // expirationKeys are read in order: ours, then names other tools write.
 var expirationKeys = []string{"expiration", "aws_expiration", "x_security_token_expires"}
