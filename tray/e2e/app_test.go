@@ -190,11 +190,18 @@ func (a *app) descendants() []int {
 	return out
 }
 
-// dialogs returns the command lines (arguments joined by spaces) of the
-// zenity processes the app is running now. They show what the dialog says,
-// which xdotool cannot read.
-func (a *app) dialogs() []string {
-	var out []string
+// dialog is one zenity process the app runs.
+type dialog struct {
+	PID  int
+	Args string // its arguments joined by spaces: they show what it says
+}
+
+// dialogs returns the zenity processes the app is running now. Their
+// arguments show what a dialog says, which xdotool cannot read. (X window
+// ids cannot tell two dialogs apart: Xvfb hands a new client the id range
+// of the one that just left.)
+func (a *app) dialogs() []dialog {
+	var out []dialog
 	for _, pid := range a.descendants() {
 		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 		if err != nil {
@@ -202,8 +209,42 @@ func (a *app) dialogs() []string {
 		}
 		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
 		if filepath.Base(args[0]) == "zenity" {
-			out = append(out, strings.Join(args[1:], " "))
+			out = append(out, dialog{PID: pid, Args: strings.Join(args[1:], " ")})
 		}
 	}
 	return out
+}
+
+// waitDialog waits until the app runs exactly one zenity dialog, other than
+// the ones in skip, and returns it together with its window.
+func (a *app) waitDialog(title string, skip ...dialog) (dialog, string) {
+	a.t.Helper()
+	var d dialog
+	eventually(a.t, dialogWait, "a new dialog", func() error {
+		ds := a.dialogs()
+		for _, old := range skip {
+			for _, x := range ds {
+				if x.PID == old.PID {
+					return fmt.Errorf("the previous dialog (pid %d) is still open", old.PID)
+				}
+			}
+		}
+		if len(ds) != 1 {
+			return fmt.Errorf("%d zenity processes, want 1: %v", len(ds), ds)
+		}
+		d = ds[0]
+		return nil
+	})
+	return d, waitWindow(a.t, title)
+}
+
+// waitNoDialog waits until the app runs no zenity process.
+func (a *app) waitNoDialog() {
+	a.t.Helper()
+	eventually(a.t, dialogWait, "the dialog to end", func() error {
+		if d := a.dialogs(); len(d) > 0 {
+			return fmt.Errorf("still running: %v", d)
+		}
+		return nil
+	})
 }

@@ -36,8 +36,7 @@ type world struct {
 }
 
 // newWorld writes the AWS files in the Perm convention for a fresh fake
-// user. The credentials file already holds an empty [myaccount] (as it does
-// after a first logout), so login then logout must give back every byte.
+// user. Login appends [myaccount]; logout must then give back every byte.
 func newWorld(t *testing.T, opts ...stsfake.Option) *world {
 	t.Helper()
 	needHarness(t)
@@ -60,9 +59,8 @@ func newWorld(t *testing.T, opts ...stsfake.Option) *world {
 [%[1]sPerm]
 aws_access_key_id = %[2]s
 aws_secret_access_key = %[3]s
+; comments and blank lines stay where they are
 
-; the session section, emptied by the last logout
-[%[1]s]
 `, profile, w.user.AccessKeyID, w.user.SecretAccessKey))
 	cfg := fmt.Sprintf(`[profile %[1]sPerm]
 mfa_serial = %[2]s

@@ -16,16 +16,19 @@ import (
 
 // The app's stable contract, from tray/README-e2e-contract.md.
 const (
-	labelLoggedOut = "logged out"
-	labelLogoutAll = "Logout all"
-	labelAutostart = "Start at login"
-	labelRefresh   = "Refresh"
-	labelQuit      = "Quit"
-	notifyLoggedIn = profile + ": logged in until "
-	alreadyRunning = "already running"
-	notifyExpiring = profile + ": session expires in "
-	notifyExpired  = profile + ": session expired"
-	loginWait      = 20 * time.Second // OK in the dialog to session in the file
+	labelLoggedOut     = "logged out"
+	labelLogoutAll     = "Logout all"
+	labelAutostart     = "Start at login"
+	labelRefresh       = "Refresh"
+	labelQuit          = "Quit"
+	notifyLoggedIn     = profile + ": logged in until "
+	notifyLoggedInBody = "Use it with AWS_PROFILE=" + profile + " or --profile " + profile + "."
+	alreadyRunning     = "awsmfa-tray is already running"
+	hintNotSixDigits   = "The code is 6 digits: type the 6 digits your MFA device shows."
+	hintRejected       = "That code was not accepted, wait for the next code."
+	notifyExpiring     = profile + ": session expires in "
+	notifyExpired      = profile + ": session expired"
+	loginWait          = 20 * time.Second // OK in the dialog to session in the file
 )
 
 func loginLabel(p string) string  { return "Login " + p }
@@ -63,23 +66,22 @@ func startTray(t *testing.T, w *world, args ...string) *app {
 }
 
 // login clicks "Login myaccount", checks the dialog and types code.
-func login(t *testing.T, a *app, w *world, code, shot string) (win string) {
+func login(t *testing.T, a *app, w *world, code, shot string) dialog {
 	t.Helper()
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
-	win = waitWindow(t, dialogTitle(w.lcAll))
-	d := a.dialogs()
-	if len(d) != 1 || !strings.Contains(d[0], serial) {
-		t.Fatalf("zenity dialogs = %q, want one whose text shows the MFA device %s", d, serial)
+	d, win := a.waitDialog(dialogTitle(w.lcAll))
+	if !strings.Contains(d.Args, "MFA device: "+serial) {
+		t.Fatalf("zenity dialog %q does not show the MFA device %s", d.Args, serial)
 	}
 	if shot != "" {
 		screenshot(t, win, shot)
 	}
 	typeInto(t, win, code)
-	return win
+	return d
 }
 
-// notes waits until the app has shown notifications matching every want
-// (a substring of title or body), and returns all of them.
+// waitNotification waits until the app has shown a notification that
+// matches, and returns it.
 func waitNotification(t *testing.T, a *app, what string, match func(notification) bool) notification {
 	t.Helper()
 	var found notification
@@ -137,6 +139,12 @@ func TestTrayMenu(t *testing.T) {
 	if it, ok := root.Find(exactly(logoutLabel(profile))); ok {
 		t.Errorf("%q is shown with no session in the file (item %d)\n%s", logoutLabel(profile), it.ID, root)
 	}
+	if st, _ := root.Find(prefixed(profile + dash(w.lcAll))); st.Enabled {
+		t.Errorf("the status line %q is enabled, want it disabled (it is not an action)", st.Label)
+	}
+	if la, _ := root.Find(exactly(labelLogoutAll)); la.Enabled {
+		t.Errorf("%q is enabled with no session in the file", labelLogoutAll)
+	}
 	as, _ := root.Find(exactly(labelAutostart))
 	if as.ToggleType != "checkmark" {
 		t.Errorf("%q has toggle-type %q, want checkmark", labelAutostart, as.ToggleType)
@@ -160,12 +168,23 @@ func TestTrayLoginLogout(t *testing.T) {
 			}
 			a.WaitItem("active status", activeLabel(lc))
 			a.WaitItem(logoutLabel(profile), exactly(logoutLabel(profile)))
-			waitNotification(t, a, "a logged-in notification", mentions(notifyLoggedIn))
+			if la := a.WaitItem(labelLogoutAll, exactly(labelLogoutAll)); !la.Enabled {
+				t.Errorf("%q is disabled while a session is in the file", labelLogoutAll)
+			}
+			n := waitNotification(t, a, "a logged-in notification", mentions(notifyLoggedIn))
+			if n.AppName != "awsmfa-tray" || n.Body != notifyLoggedInBody {
+				t.Errorf("logged-in notification from %q with body %q, want from awsmfa-tray with %q",
+					n.AppName, n.Body, notifyLoggedInBody)
+			}
 			w.checkAWSCLI(s)
 
 			a.Click(labelLogoutAll, exactly(labelLogoutAll))
 			w.waitOriginalBytes(menuWait)
 			a.WaitItem("logged-out status", exactly(statusLabel(lc, labelLoggedOut)))
+			waitNotification(t, a, "a logged-out notification", mentions(profile+": logged out"))
+			if it, ok := a.Layout().Find(exactly(logoutLabel(profile))); ok {
+				t.Errorf("%q (item %d) still shown after Logout all", it.Label, it.ID)
+			}
 		})
 	}
 }
@@ -177,32 +196,26 @@ func TestTrayWrongCode(t *testing.T) {
 	a := startTray(t, w)
 
 	first := login(t, a, w, "12ab", "")
-	second := waitWindow(t, dialogTitle(w.lcAll), first)
-	eventually(t, menuWait, "the re-asked dialog", func() error {
-		if d := a.dialogs(); len(d) != 1 || !strings.Contains(d[0], "6 digits") {
-			return fmt.Errorf("zenity dialogs = %q, want one hinting at 6 digits", d)
-		}
-		return nil
-	})
+	second, win := a.waitDialog(dialogTitle(w.lcAll), first)
+	if !strings.Contains(second.Args, hintNotSixDigits) {
+		t.Fatalf("re-asked dialog %q lacks the hint %q", second.Args, hintNotSixDigits)
+	}
 	if n := len(w.sts.Calls()); n != 0 {
 		t.Fatalf("a malformed code reached STS (%d calls)", n)
 	}
 
-	typeInto(t, second, w.wrongCode())
-	third := waitWindow(t, dialogTitle(w.lcAll), first, second)
-	eventually(t, menuWait, "the re-asked dialog after AccessDenied", func() error {
-		if d := a.dialogs(); len(d) != 1 || !strings.Contains(d[0], "not accepted") {
-			return fmt.Errorf("zenity dialogs = %q, want one saying the code was not accepted", d)
-		}
-		return nil
-	})
-	screenshot(t, third, "wrong-code-dialog")
+	typeInto(t, win, w.wrongCode())
+	third, win := a.waitDialog(dialogTitle(w.lcAll), second)
+	if !strings.Contains(third.Args, hintRejected) {
+		t.Fatalf("re-asked dialog %q lacks the hint %q", third.Args, hintRejected)
+	}
+	screenshot(t, win, "wrong-code-dialog")
 	calls := w.sts.Calls()
 	if len(calls) != 1 || calls[0].ErrorCode != "AccessDenied" {
 		t.Fatalf("STS calls = %+v, want one refused with AccessDenied", calls)
 	}
 
-	typeInto(t, third, w.code())
+	typeInto(t, win, w.code())
 	w.waitSession(loginWait)
 	a.WaitItem("active status", activeLabel(w.lcAll))
 }
@@ -213,15 +226,9 @@ func TestTrayCancel(t *testing.T) {
 	a := startTray(t, w)
 
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
-	win := waitWindow(t, dialogTitle(w.lcAll))
+	d, win := a.waitDialog(dialogTitle(w.lcAll))
 	pressEscape(t, win)
-	waitWindowGone(t, win)
-	eventually(t, menuWait, "the dialog process to end", func() error {
-		if d := a.dialogs(); len(d) > 0 {
-			return fmt.Errorf("still running: %q", d)
-		}
-		return nil
-	})
+	a.waitNoDialog()
 
 	a.Click(labelRefresh, exactly(labelRefresh))
 	a.WaitItem("status after cancel", exactly(statusLabel(w.lcAll, labelLoggedOut)))
@@ -236,7 +243,9 @@ func TestTrayCancel(t *testing.T) {
 	}
 	// Still responsive: a second Login opens a fresh dialog.
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
-	pressEscape(t, waitWindow(t, dialogTitle(w.lcAll)))
+	_, win = a.waitDialog(dialogTitle(w.lcAll), d)
+	pressEscape(t, win)
+	a.waitNoDialog()
 }
 
 // Scenario 6: expiry notifications in real time. The fake caps sessions at
@@ -286,8 +295,8 @@ func TestTraySecondInstance(t *testing.T) {
 
 	cmd := exec.Command(harness.tray)
 	cmd.Env = w.env()
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -296,15 +305,15 @@ func TestTraySecondInstance(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("second launch: %v, want exit 0; output:\n%s", err, out)
+			t.Fatalf("second launch: %v, want exit 0; stdout %q, stderr %q", err, stdout, stderr)
 		}
 	case <-time.After(menuWait):
 		cmd.Process.Kill()
 		<-done
-		t.Fatalf("second launch still running after %v; output:\n%s", menuWait, out)
+		t.Fatalf("second launch still running after %v; stdout %q, stderr %q", menuWait, stdout, stderr)
 	}
-	if !strings.Contains(out.String(), alreadyRunning) {
-		t.Fatalf("second launch printed %q, want it to say %q", out, alreadyRunning)
+	if got := strings.TrimSpace(stdout.String()); got != alreadyRunning {
+		t.Fatalf("second launch printed %q on stdout, want %q", got, alreadyRunning)
 	}
 	if first.exited() {
 		t.Fatalf("the first instance exited: %v", first.err)
@@ -319,7 +328,8 @@ func TestTrayExternalEdit(t *testing.T) {
 	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
 
 	exp := time.Now().Add(2 * time.Hour).UTC().Format(time.RFC3339)
-	edited := string(w.original) + "aws_access_key_id = ASIAEXAMPLEEXAMPLE01\n" +
+	edited := string(w.original) + "[" + profile + "]\n" +
+		"aws_access_key_id = ASIAEXAMPLEEXAMPLE01\n" +
 		"aws_secret_access_key = not-a-real-secret\n" +
 		"aws_session_token = not-a-real-token\n" +
 		"expiration = " + exp + "\n"

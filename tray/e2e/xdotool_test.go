@@ -32,51 +32,20 @@ func xdotool(ctx context.Context, args ...string) (string, error) {
 }
 
 // waitWindow waits for a visible window whose title is exactly title and
-// that is not one of skip, and returns its id.
-func waitWindow(t *testing.T, title string, skip ...string) string {
+// returns its id.
+func waitWindow(t *testing.T, title string) string {
 	t.Helper()
-	re := "^" + regexp.QuoteMeta(title) + "$"
-	var id string
-	eventually(t, dialogWait, fmt.Sprintf("a window titled %q", title), func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		// Without --sync, search exits 1 when nothing matches; we poll.
-		out, err := xdotool(ctx, "search", "--onlyvisible", "--name", re)
-		if err != nil {
-			return fmt.Errorf("no such window yet")
-		}
-	next:
-		for _, w := range strings.Fields(out) {
-			for _, s := range skip {
-				if w == s {
-					continue next
-				}
-			}
-			id = w
-			return nil
-		}
-		return fmt.Errorf("only the old window %v is there", skip)
-	})
-	return id
-}
-
-// waitWindowGone waits until window id is no longer mapped.
-func waitWindowGone(t *testing.T, id string) {
-	t.Helper()
-	eventually(t, dialogWait, "window "+id+" to close", func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		out, err := xdotool(ctx, "search", "--onlyvisible", "--name", ".*")
-		if err != nil {
-			return nil // search exits 1 when no window is visible at all
-		}
-		for _, w := range strings.Fields(out) {
-			if w == id {
-				return fmt.Errorf("still visible")
-			}
-		}
-		return nil
-	})
+	ctx, cancel := context.WithTimeout(context.Background(), dialogWait)
+	defer cancel()
+	out, err := xdotool(ctx, "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$")
+	if err != nil {
+		t.Fatalf("no window titled %q within %v: %v", title, dialogWait, err)
+	}
+	ids := strings.Fields(out)
+	if len(ids) != 1 {
+		t.Fatalf("windows titled %q: %q, want exactly one", title, ids)
+	}
+	return ids[0]
 }
 
 // typeInto focuses window id and types text then Return. GTK ignores
