@@ -38,9 +38,9 @@ func User(i int) stsfake.User {
 type Kind int
 
 const (
-	WithActive Kind = iota // a session expiring 6h after now
-	WithExpired            // a session that expired an hour before now
-	LoggedOut              // no [X] section at all
+	WithActive  Kind = iota // a session expiring 6h after now
+	WithExpired             // a session that expired an hour before now
+	LoggedOut               // no [X] section at all
 )
 
 // KindOf returns the starting state of profile i.
