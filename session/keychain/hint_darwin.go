@@ -1,0 +1,6 @@
+package keychain
+
+// hint says what the macOS Keychain needs.
+func hint(error) string {
+	return "the macOS Keychain refused (was the access prompt canceled? check Keychain Access)"
+}
