@@ -108,21 +108,12 @@ func TestLogoutRefusesLongTermKeys(t *testing.T) {
 	e := newEnv(t)
 	e.standard(t, "myaccount")
 	before := e.readCreds(t)
-	// [plain] is a plain profile with long-term keys and an mfa_serial: an
-	// MFA profile whose keys must never be taken for a session.
-	for _, args := range [][]string{
-		{"--profile", "myaccountPerm", "logout"},
-	} {
-		r := cli(t, args...)
-		if r.code == 0 && !strings.HasPrefix(r.stdout, "No session") {
-			t.Errorf("%v: exit 0, stdout %q; want a refusal or nothing to do", args, r.stdout)
-		}
-		if r.code != 0 && (r.code != 1 || !strings.HasPrefix(r.stderr, "awsmfa: ")) {
-			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
-		}
-		if got := e.readCreds(t); got != before {
-			t.Errorf("%v changed the credentials file:\n%s", args, got)
-		}
-		e.assertNoSecrets(t, r.stdout, r.stderr)
+	r := cli(t, "--profile", "myaccountPerm", "logout")
+	if r.code != 1 || r.stdout != "" || !strings.HasPrefix(r.stderr, "awsmfa: ") || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("exit %d, stdout %q, stderr %q; want a one-line refusal", r.code, r.stdout, r.stderr)
 	}
+	if got := e.readCreds(t); got != before {
+		t.Errorf("logout changed the credentials file:\n%s", got)
+	}
+	e.assertNoSecrets(t, r.stdout, r.stderr)
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // errNoTerminal says how to log in when nobody can be asked.
-var errNoTerminal = errors.New("no terminal to ask for the MFA code on: pass --token-code")
+var errNoTerminal = errors.New("no terminal to type it on: pass --token-code")
 
 // terminal is where the CLI asks its questions: the controlling terminal,
 // never stdout, so prompts do not end up in piped output.
