@@ -344,3 +344,30 @@ func TestTrayExternalEdit(t *testing.T) {
 	}
 	a.WaitItem("logged out again", exactly(statusLabel(w.lcAll, labelLoggedOut)))
 }
+
+// Quit with a dialog open closes the dialog and exits 0.
+func TestTrayQuitClosesDialog(t *testing.T) {
+	w := newWorld(t)
+	a := startTray(t, w)
+	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
+	d, _ := a.waitDialog(dialogTitle(w.lcAll))
+
+	a.Click(labelQuit, exactly(labelQuit))
+	select {
+	case <-a.done:
+		if a.err != nil {
+			t.Fatalf("awsmfa-tray exited with %v after Quit, want 0", a.err)
+		}
+	case <-time.After(menuWait):
+		t.Fatalf("awsmfa-tray still running %v after Quit", menuWait)
+	}
+	eventually(t, menuWait, "the dialog to close with the app", func() error {
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", d.PID)); err == nil {
+			return fmt.Errorf("zenity (pid %d) is still running", d.PID)
+		}
+		return nil
+	})
+	if got := w.credentials(); string(got) != string(w.original) {
+		t.Fatal("Quit changed the credentials file")
+	}
+}
