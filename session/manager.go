@@ -17,8 +17,12 @@ type Config struct {
 	// long-term keys only. Nil means the real aws-sdk-go-v2 client, which
 	// honours the endpoint overrides the way the SDK's config loader does.
 	NewSTS func(ctx context.Context, p Profile, keys Keys) (STSAPI, error)
-	// Keys reads long-term keys. Nil means the credentials file.
+	// Keys reads long-term keys. Nil means the credentials file, or the
+	// Keychain for a long-term profile whose keys were moved there.
 	Keys KeySource
+	// Keychain holds the long-term keys that "awsmfa keychain import"
+	// moved out of the credentials file. Nil means OSKeychain().
+	Keychain Keychain
 	// WarnBefore is the expiring window; 0 means DefaultWarnBefore.
 	WarnBefore time.Duration
 	// Timeout bounds one STS call overall, retries included; 0 means 30s.

@@ -151,10 +151,17 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 }
 
 func (f *awsFiles) hasLongTermKeys(l string) bool {
-	if v, _ := f.cred.Get(l, keychainMarker); v == "true" {
+	if f.inKeychain(l) {
 		return true
 	}
 	return f.credGet(l, "aws_access_key_id") != "" && f.credGet(l, "aws_secret_access_key") != ""
+}
+
+// inKeychain reports whether [L] carries the marker that its long-term keys
+// live in the OS keychain.
+func (f *awsFiles) inKeychain(l string) bool {
+	v, _ := f.cred.Get(l, keychainMarker)
+	return v == "true"
 }
 
 // serial finds the MFA device: config of X, config of L, then the

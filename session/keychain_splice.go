@@ -1,0 +1,219 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
+)
+
+// The key lines a keychain move swaps for the marker, in the order export
+// writes them back.
+var longTermKeyNames = []string{"aws_access_key_id", "aws_secret_access_key"}
+
+const markerLine = keychainMarker + " = true"
+
+// errUnsafeMove: the splice would change how AWS readers see something else.
+var errUnsafeMove = errors.New("the edit would change how AWS readers see the rest of the file")
+
+// The keychain moves need a splice inifile's Set/Delete cannot make: the
+// marker takes the place of the key lines (and the keys the place of the
+// marker), so import then export gives back the file byte for byte. inifile
+// still does the parsing: deleting a key from a copy and diffing the lines
+// says exactly which lines hold it. The result is re-parsed and checked
+// like inifile's own edits before it replaces the File.
+
+// splitLines splits data the way inifile.Parse does: each line keeps its
+// terminator; a leading BOM is reported apart.
+func splitLines(data []byte) (bom bool, lines []string) {
+	s := string(data)
+	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
+		bom, s = true, s[3:]
+	}
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			lines = append(lines, s)
+			break
+		}
+		lines = append(lines, s[:i+1])
+		s = s[i+1:]
+	}
+	return bom, lines
+}
+
+func joinLines(bom bool, lines []string) []byte {
+	var b strings.Builder
+	if bom {
+		b.WriteString("\xEF\xBB\xBF")
+	}
+	for _, l := range lines {
+		b.WriteString(l)
+	}
+	return []byte(b.String())
+}
+
+// keyLineIndexes returns the indexes of the lines that hold keys of section
+// (key lines and the nested lines they own).
+func keyLineIndexes(f *inifile.File, section string, keys ...string) (map[int]bool, error) {
+	_, before := splitLines(f.Bytes())
+	out := map[int]bool{}
+	for _, key := range keys {
+		cp := inifile.Parse(f.Bytes())
+		if _, err := cp.Delete(section, key); err != nil {
+			return nil, err
+		}
+		_, after := splitLines(cp.Bytes())
+		// Delete only drops lines, so after is a subsequence of before.
+		j := 0
+		for i, l := range before {
+			if j < len(after) && after[j] == l {
+				j++
+			} else {
+				out[i] = true
+			}
+		}
+		if j != len(after) {
+			return nil, fmt.Errorf("locate %s in [%s]: %w", key, section, errUnsafeMove)
+		}
+	}
+	return out, nil
+}
+
+// lineEnd is l's terminator: "\n", "\r\n", or for an unterminated last
+// line "" or a lone "\r" (which readers also drop).
+func lineEnd(l string) string {
+	switch {
+	case strings.HasSuffix(l, "\r\n"):
+		return "\r\n"
+	case strings.HasSuffix(l, "\n"):
+		return "\n"
+	case strings.HasSuffix(l, "\r"):
+		return "\r"
+	}
+	return ""
+}
+
+// keysToMarker replaces the key lines of [l] by the marker line, where the
+// first of them stood. Any older marker line goes too.
+func keysToMarker(f *inifile.File, l string) (*inifile.File, error) {
+	idx, err := keyLineIndexes(f, l, append(slices.Clone(longTermKeyNames), keychainMarker)...)
+	if err != nil {
+		return nil, err
+	}
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("no key lines in [%s]", l)
+	}
+	bom, lines := splitLines(f.Bytes())
+	first := slices.Min(slices.Collect(maps.Keys(idx)))
+	end := lineEnd(lines[first])
+	if trailing(idx, first, len(lines)) {
+		// The marker becomes the last line: it ends as the file did, so
+		// export can give back a missing final newline.
+		end = lineEnd(lines[len(lines)-1])
+	}
+	var out []string
+	for i, line := range lines {
+		switch {
+		case i == first:
+			out = append(out, markerLine+end)
+		case !idx[i]:
+			out = append(out, line)
+		}
+	}
+	g := inifile.Parse(joinLines(bom, out))
+	if err := sameBut(f, g, l, map[string]string{keychainMarker: "true"}); err != nil {
+		return nil, fmt.Errorf("replace the keys in [%s] by the keychain marker: %w", l, err)
+	}
+	return g, nil
+}
+
+// markerToKeys puts keys back where the marker line of [l] stood, in the
+// usual order, as "key = value" lines.
+func markerToKeys(f *inifile.File, l string, keys Keys) (*inifile.File, error) {
+	idx, err := keyLineIndexes(f, l, keychainMarker)
+	if err != nil {
+		return nil, err
+	}
+	if len(idx) == 0 {
+		return nil, fmt.Errorf("no %s line in [%s]", keychainMarker, l)
+	}
+	bom, lines := splitLines(f.Bytes())
+	first := slices.Min(slices.Collect(maps.Keys(idx)))
+	end := lineEnd(lines[first])
+	if trailing(idx, first, len(lines)) {
+		end = lineEnd(lines[len(lines)-1])
+	}
+	inner := end // ends the first of the two lines: it needs a real break
+	if !strings.HasSuffix(inner, "\n") {
+		inner = f.EOL()
+	}
+	var out []string
+	for i, line := range lines {
+		switch {
+		case i == first:
+			out = append(out,
+				longTermKeyNames[0]+" = "+keys.AccessKeyID+inner,
+				longTermKeyNames[1]+" = "+keys.SecretAccessKey+end)
+		case !idx[i]:
+			out = append(out, line)
+		}
+	}
+	g := inifile.Parse(joinLines(bom, out))
+	if err := sameBut(f, g, l, map[string]string{longTermKeyNames[0]: keys.AccessKeyID, longTermKeyNames[1]: keys.SecretAccessKey}); err != nil {
+		return nil, fmt.Errorf("put the keys back into [%s]: %w", l, err)
+	}
+	return g, nil
+}
+
+// trailing reports whether every line from first to the end is in idx.
+func trailing(idx map[int]bool, first, n int) bool {
+	for i := first; i < n; i++ {
+		if !idx[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameBut checks that g reads exactly like f, except that in [l] the keys
+// of the move now read as want (and the others of the move are gone). Its
+// errors never hold a value.
+func sameBut(f, g *inifile.File, l string, want map[string]string) error {
+	moved := map[string]bool{keychainMarker: true}
+	for _, k := range longTermKeyNames {
+		moved[k] = true
+	}
+	if !slices.Equal(f.Sections(), g.Sections()) {
+		return errUnsafeMove
+	}
+	for _, sec := range f.Sections() {
+		if f.Count(sec) != g.Count(sec) {
+			return errUnsafeMove
+		}
+		keys := append(f.Keys(sec), g.Keys(sec)...)
+		for _, k := range keys {
+			if sec == l && moved[k] {
+				continue
+			}
+			fv, fok := f.Get(sec, k)
+			gv, gok := g.Get(sec, k)
+			fn, _ := f.Nested(sec, k)
+			gn, _ := g.Nested(sec, k)
+			if fok != gok || fv != gv || !maps.Equal(fn, gn) {
+				return errUnsafeMove
+			}
+		}
+	}
+	for k := range moved {
+		v, ok := g.Get(l, k)
+		w, wanted := want[k]
+		if ok != wanted || v != w {
+			return errUnsafeMove
+		}
+	}
+	return nil
+}
