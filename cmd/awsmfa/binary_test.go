@@ -21,6 +21,7 @@ import (
 const binVersion = "v9.9.9-test"
 
 var (
+	buildEnv []string // set by TestMain
 	binDir   string
 	binPath  string
 	binErr   error
@@ -41,6 +42,7 @@ func binary(t *testing.T) string {
 		}
 		binPath = filepath.Join(binDir, name)
 		cmd := exec.Command("go", "build", "-o", binPath, "-ldflags", "-X main.version="+binVersion, ".")
+		cmd.Env = buildEnv
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {

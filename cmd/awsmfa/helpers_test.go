@@ -23,6 +23,9 @@ var update = flag.Bool("update", false, "rewrite golden files")
 func TestMain(m *testing.M) {
 	// No test may reach the real terminal of whoever runs them.
 	openTerminal = noTerminal
+	// Builds use the runner's environment, not a test's temp HOME (which
+	// would mean a cold build cache and no module cache).
+	buildEnv = os.Environ()
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
