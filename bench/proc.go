@@ -12,6 +12,7 @@ import (
 
 // result is one timed process.
 type result struct {
+	start, end     time.Time
 	wall, cpu      time.Duration
 	stdout, stderr string
 }
@@ -24,7 +25,8 @@ func timed(env []string, name string, args ...string) (result, error) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{wall: time.Since(start), stdout: out.String(), stderr: errb.String()}
+	end := time.Now()
+	r := result{start: start, end: end, wall: end.Sub(start), stdout: out.String(), stderr: errb.String()}
 	if cmd.ProcessState != nil {
 		r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}

@@ -37,7 +37,7 @@ func scaleProcesses(bins binaries, tmp string, o options) (*table, error) {
 		if err := writeAWSFiles(home, config, cred); err != nil {
 			return nil, err
 		}
-		env := awsEnv(home, "AWS_ENDPOINT_URL_STS="+fake.srv.URL)
+		env := awsEnv(home, "AWS_ENDPOINT_URL_STS="+fake.URL)
 		x := profilegen.Name(profilegen.WithSession(n))
 		r := &row{}
 		rows[n] = r
