@@ -204,7 +204,7 @@ func traySection(bins binaries, tmp string, o options) (*table, error) {
 	t.add(fmt.Sprintf("RSS (VmRSS) %s after start", dur(o.traySettle)),
 		fmt.Sprintf("%s (%.1f MB)", mib(settled.rss), float64(settled.rss)/1e6), verdict(settled.rss < rssTarget, "< 20 MB"))
 	t.add("peak RSS (VmHWM) so far", mib(after.hwm), "")
-	t.add(fmt.Sprintf("CPU time in the first %s (start-up, user+sys)", dur(o.traySettle)), ms(settled.cpu), "")
+	t.add(fmt.Sprintf("CPU time in the first %s, start-up included (schedstat)", dur(o.traySettle)), ms(settled.onCPU), "")
 	idleCPU := after.onCPU - settled.onCPU
 	scaled := time.Duration(float64(idleCPU) * float64(idleTarget) / float64(o.trayIdle))
 	label := fmt.Sprintf("CPU time over %s idle (schedstat)", dur(o.trayIdle))
