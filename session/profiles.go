@@ -118,14 +118,19 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	} else {
 		p.Duration = d
 	}
-	if src, ok := f.cfgGet(x, "source_profile"); ok && src == l {
-		// Verified in aws-sdk-go-v2's shared_config.go: source_profile
-		// without role_arn clears the profile's own keys, so Go tools
-		// sign with L's long-term keys instead of the session. botocore
-		// and the AWS CLI use the session.
-		p.Warning = fmt.Sprintf("source_profile in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) use the long-term keys of [%s] instead of the session; the %s name alone links them, so source_profile can go", x, l, l)
-		if !strings.HasSuffix(l, permSuffix) && !strings.HasSuffix(l, longTermSuffix) {
-			p.Warning = fmt.Sprintf("source_profile in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) use the long-term keys of [%s] instead of the session", x, l)
+	// Only [profile X] (and [default]) counts: the SDK ignores bare [X] in
+	// the config file, which is why the original script's layout is fine.
+	sdkSection := "profile " + x
+	if x == "default" && f.cfg.Count(sdkSection) == 0 {
+		sdkSection = x
+	}
+	if src, ok := f.cfg.Get(sdkSection, "source_profile"); ok && src == l {
+		// aws-sdk-go-v2 refuses source_profile without role_arn
+		// ("source_profile requires role_arn"), so Go tools cannot use the
+		// session; botocore and the AWS CLI can.
+		p.Warning = fmt.Sprintf("source_profile without role_arn in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) refuse the profile; remove it", x)
+		if strings.HasSuffix(l, permSuffix) || strings.HasSuffix(l, longTermSuffix) {
+			p.Warning += fmt.Sprintf(": the name %s alone links the keys", l)
 		}
 	}
 	serial, where := f.serial(x, l)

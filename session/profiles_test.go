@@ -90,9 +90,11 @@ func TestSourceProfileWarning(t *testing.T) {
 	if err != nil || p.Problem != nil || !strings.Contains(p.Warning, "Go-based tools") {
 		t.Errorf("Profile = %+v, %v; want a warning about Go-based tools", p, err)
 	}
-	e = newEnv(t, permConfig, permCreds)
-	if p, _ := e.m.Profile("myaccount"); p.Warning != "" {
-		t.Errorf("unexpected warning %q", p.Warning)
+	for _, cfg := range []string{permConfig, "[myaccount]\nsource_profile = myaccountPerm\n[myaccountPerm]\nmfa_serial = " + testSerial + "\n"} {
+		e = newEnv(t, cfg, permCreds)
+		if p, _ := e.m.Profile("myaccount"); p.Warning != "" {
+			t.Errorf("unexpected warning %q (the SDK ignores bare [X] in config)", p.Warning)
+		}
 	}
 }
 

@@ -54,7 +54,15 @@ func runStatus(a *app, g globals, args []string) error {
 			p.Name, st.State, leftCell(st), expiresCell(st.Expiration),
 			dash(p.LongTerm), dash(p.Serial), dash(problemText(p.Problem)))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, st := range list {
+		if st.Profile.Warning != "" {
+			fmt.Fprintf(a.stdout, "note: %s\n", st.Profile.Warning)
+		}
+	}
+	return nil
 }
 
 func leftCell(st session.Status) string {
@@ -95,6 +103,7 @@ type statusJSON struct {
 	LongTermProfile string  `json:"long_term_profile"`
 	MFASerial       string  `json:"mfa_serial"`
 	Problem         *string `json:"problem"` // null when the profile can log in
+	Warning         *string `json:"warning"` // advice that does not stop a login; null when none
 }
 
 // jsonState names states for scripts independently of State.String, which
@@ -133,6 +142,10 @@ func writeStatusJSON(a *app, list []session.Status) error {
 		if st.Profile.Problem != nil {
 			s := problemText(st.Profile.Problem)
 			j.Problem = &s
+		}
+		if st.Profile.Warning != "" {
+			s := st.Profile.Warning
+			j.Warning = &s
 		}
 		out = append(out, j)
 	}

@@ -131,8 +131,8 @@ func TestStatusJSONShape(t *testing.T) {
 	}
 	byName := map[string]map[string]any{}
 	for _, p := range list {
-		if len(p) != 7 {
-			t.Errorf("%v has %d fields, want 7", p["profile"], len(p))
+		if len(p) != 8 {
+			t.Errorf("%v has %d fields, want 8", p["profile"], len(p))
 		}
 		byName[p["profile"].(string)] = p
 	}
