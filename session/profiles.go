@@ -128,9 +128,17 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 		// aws-sdk-go-v2 refuses source_profile without role_arn
 		// ("source_profile requires role_arn"), so Go tools cannot use the
 		// session; botocore and the AWS CLI can.
-		p.Warning = fmt.Sprintf("source_profile without role_arn in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) refuse the profile; remove it", x)
+		p.Warning = joinWarnings(p.Warning, fmt.Sprintf("source_profile without role_arn in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) refuse the profile; remove it", x))
 		if strings.HasSuffix(l, permSuffix) || strings.HasSuffix(l, longTermSuffix) {
 			p.Warning += fmt.Sprintf(": the name %s alone links the keys", l)
+		}
+	}
+	for _, file := range []struct {
+		path string
+		bom  bool
+	}{{f.credPath, f.cred.HasBOM()}, {f.cfgPath, f.cfg.HasBOM()}} {
+		if file.bom {
+			p.Warning = joinWarnings(p.Warning, file.path+" starts with a byte-order mark, which the AWS CLI cannot read and the Go SDK misreads: save it as UTF-8 without BOM")
 		}
 	}
 	serial, where := f.serial(x, l)
@@ -215,4 +223,11 @@ func (f *awsFiles) duration(x, l string) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, nil
+}
+
+func joinWarnings(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }

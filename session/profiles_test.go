@@ -98,6 +98,14 @@ func TestSourceProfileWarning(t *testing.T) {
 	}
 }
 
+func TestBOMWarning(t *testing.T) {
+	e := newEnv(t, permConfig, "\xEF\xBB\xBF"+permCreds)
+	p, err := e.m.Profile("myaccount")
+	if err != nil || p.Problem != nil || !strings.Contains(p.Warning, "byte-order mark") {
+		t.Errorf("Profile = %+v, %v", p, err)
+	}
+}
+
 func TestRegionFallsBackToEnv(t *testing.T) {
 	e := newEnv(t, "-", "[aPerm]\naws_access_key_id = AKIAX\naws_secret_access_key = s\nmfa_serial = "+testSerial+"\n")
 	t.Setenv("AWS_REGION", "sa-east-1")
