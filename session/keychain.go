@@ -74,8 +74,26 @@ type keychainKeys struct {
 	credPath string
 }
 
-func (k keychainKeys) LongTermKeys(_ context.Context, l string) (Keys, error) {
-	keys, err := k.kc.Get(l)
+func (k keychainKeys) LongTermKeys(ctx context.Context, l string) (Keys, error) {
+	// An unlock prompt can take the user a while: a canceled login (the
+	// tray's Cancel, Ctrl-C) stops waiting for it.
+	type result struct {
+		keys Keys
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		keys, err := k.kc.Get(l)
+		done <- result{keys, err}
+	}()
+	var keys Keys
+	var err error
+	select {
+	case r := <-done:
+		keys, err = r.keys, r.err
+	case <-ctx.Done():
+		return Keys{}, ErrCanceled
+	}
 	if errors.Is(err, ErrKeychainNotFound) {
 		return Keys{}, missingItemError(l, k.credPath)
 	}

@@ -413,3 +413,34 @@ func TestKeychainImportCanceled(t *testing.T) {
 		t.Error("a canceled import changed something")
 	}
 }
+
+// blockingKeychain never answers, like an unlock prompt nobody answers.
+type blockingKeychain struct {
+	session.Keychain
+	release chan struct{}
+}
+
+func (b blockingKeychain) Get(string) (session.Keys, error) {
+	<-b.release
+	return session.Keys{}, errors.New("released")
+}
+
+func TestLoginCanceledWhileKeychainWaits(t *testing.T) {
+	e := newEnv(t, permConfig, "[myaccountPerm]\nawsmfa_keychain = true\n")
+	kc := blockingKeychain{release: make(chan struct{})}
+	defer close(kc.release)
+	e.m = session.New(session.Config{Clock: e.clock, Timeout: 5 * time.Second, Keychain: kc})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := e.m.Login(ctx, "myaccount", session.LoginOptions{TokenCode: e.code()})
+		errc <- err
+	}()
+	cancel()
+	if err := <-errc; !errors.Is(err, session.ErrCanceled) {
+		t.Errorf("login canceled while the keychain waits: %v", err)
+	}
+	if len(e.srv.Calls()) != 0 {
+		t.Error("STS was called")
+	}
+}
