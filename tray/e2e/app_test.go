@@ -48,15 +48,16 @@ func baseEnv(home string) []string {
 	}
 }
 
-// startApp starts bin with env and args in its own process group, so the
-// zenity dialogs it spawns die with it.
+// startApp starts bin with env and args.
 func startApp(t *testing.T, bin string, env []string, args ...string) *app {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own group, so stop reaches its zenity children; killed with us
+	// if a -timeout panic skips the cleanup.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
