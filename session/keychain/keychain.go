@@ -6,12 +6,13 @@
 // secret the JSON object {"aws_access_key_id":...,"aws_secret_access_key":...}.
 //
 // It is built on github.com/zalando/go-keyring rather than
-// github.com/99designs/keyring: zalando is pure Go on every OS (no cgo, so
-// the Windows and macOS builds cross-compile from Linux), talks D-Bus through
-// godbus, which the tray already uses, and lets the OS itself prompt to
-// unlock a locked keychain. 99designs' extra backends (pass, encrypted
-// files, KWallet 4) would need their own passphrase prompts, and its macOS
-// backend needs cgo.
+// github.com/99designs/keyring because zalando covers exactly the three
+// system keychains and nothing else, in pure Go: no cgo, so the Windows
+// and macOS builds cross-compile from Linux (99designs' macOS backend needs
+// cgo); it talks D-Bus through godbus, which the tray already uses; and a
+// locked keychain is unlocked by the OS's own prompt. 99designs' extra
+// backends (pass, an encrypted file, KWallet's own API) each need a
+// passphrase prompt or another tool, which awsmfa would have to drive.
 package keychain
 
 import (
