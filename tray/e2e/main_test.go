@@ -30,6 +30,8 @@ var harness struct {
 	trayErr   error
 	minitray  string // built testdata/minitray, or empty with miniErr set
 	miniErr   error
+	cli       string // built awsmfa, or empty with cliErr set
+	cliErr    error
 	display   string // ":N" of our Xvfb
 	bus       *testBus
 	sources   []string // what the built binaries are made of; see noteSources
@@ -131,7 +133,8 @@ func setUp(m *testing.M) (int, error) {
 	// harness self-test still runs while the app is being written.
 	harness.tray, harness.trayErr = goBuild(repo, "./cmd/awsmfa-tray", filepath.Join(binDir, "awsmfa-tray"))
 	harness.minitray, harness.miniErr = goBuild(repo, "./tray/e2e/testdata/minitray", filepath.Join(binDir, "minitray"))
-	harness.sources = sourcesOf(repo, "./cmd/awsmfa-tray", "./tray/e2e/testdata/minitray")
+	harness.cli, harness.cliErr = goBuild(repo, "./cmd/awsmfa", filepath.Join(binDir, "awsmfa"))
+	harness.sources = sourcesOf(repo, "./cmd/awsmfa-tray", "./cmd/awsmfa", "./tray/e2e/testdata/minitray")
 	return m.Run(), nil
 }
 

@@ -343,6 +343,29 @@ func TestTrayExternalEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.WaitItem("logged out again", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+
+	// The CLI writes atomically (temp file, rename): a new inode that a
+	// watch on the old file would miss.
+	if harness.cliErr != nil {
+		t.Fatal(harness.cliErr)
+	}
+	runCLI(t, w, "--profile", profile, "login", "--token-code", w.code())
+	w.waitSession(menuWait)
+	a.WaitItem("the CLI's session", activeLabel(w.lcAll))
+	runCLI(t, w, "--profile", profile, "logout")
+	w.waitOriginalBytes(menuWait)
+	a.WaitItem("logged out by the CLI", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+}
+
+// runCLI runs the awsmfa CLI in w, failing the test on a non-zero exit.
+func runCLI(t *testing.T, w *world, args ...string) {
+	t.Helper()
+	cmd := exec.Command(harness.cli, args...)
+	cmd.Env = w.env()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("awsmfa %s: %v\n%s", args[2], err, out) // args[2]: the command, never the code
+	}
 }
 
 // Quit with a dialog open closes the dialog and exits 0.
