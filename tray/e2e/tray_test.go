@@ -98,6 +98,22 @@ func waitNotification(t *testing.T, a *app, what string, match func(notification
 	return found
 }
 
+// visibleLabels lists the visible items in menu order, "----" for a
+// separator.
+func visibleLabels(root menuItem) []string {
+	var out []string
+	root.Walk(func(it menuItem) {
+		switch {
+		case !it.Visible:
+		case it.Type == "separator":
+			out = append(out, "----")
+		default:
+			out = append(out, it.Label)
+		}
+	})
+	return out
+}
+
 func describe(ns []notification) string {
 	var parts []string
 	for _, n := range ns {
@@ -128,10 +144,18 @@ func TestTrayMenu(t *testing.T) {
 		if owner := harness.bus.ownerOf(itemBusName(a.pid)); owner != regs[0].Sender {
 			return fmt.Errorf("registered by %s, but %s is owned by %q", regs[0].Sender, itemBusName(a.pid), owner)
 		}
+		if regs[0].Service != "/StatusNotifierItem" {
+			return fmt.Errorf("registered %q, want /StatusNotifierItem", regs[0].Service)
+		}
 		return nil
 	})
 
 	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
+	want := []string{statusLabel(w.lcAll, labelLoggedOut), loginLabel(profile), "----",
+		labelLogoutAll, labelAutostart, labelRefresh, "----", labelQuit}
+	if got := visibleLabels(a.Layout()); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("menu, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 	for _, l := range []string{loginLabel(profile), labelLogoutAll, labelAutostart, labelRefresh, labelQuit} {
 		a.WaitItem(l, exactly(l))
 	}
