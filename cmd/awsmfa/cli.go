@@ -85,7 +85,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, versionCmd}
+	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, keychainCmd, versionCmd}
 }
 
 func lookup(name string) *command {

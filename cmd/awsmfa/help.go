@@ -13,6 +13,7 @@ Commands:
   logout    remove the session from [P] (or from every profile)
   status    show every MFA profile and how long its session has left
   setup     turn a plain profile into an MFA profile
+  keychain  move long-term keys into the OS keychain and back (import, export, status)
   version   print the version
 
 Options:
@@ -82,6 +83,25 @@ Options:
   -h, --help     show this help
 `
 
+const keychainHelp = `Usage: awsmfa [--profile P] keychain import|export|status
+
+Keep the long-term keys of P out of the plaintext credentials file.
+
+  import   check the keys of P's long-term profile with STS, move them into the
+           OS keychain (macOS Keychain, Windows Credential Manager, or a Secret
+           Service such as GNOME Keyring), and leave only
+           "awsmfa_keychain = true" in their section; nothing else changes
+  export   put the keys back into the file, then remove the keychain item
+  status   show where each MFA profile's long-term keys live
+
+Login reads the keys from the keychain; other AWS tools keep using the
+session in [P] as before.
+
+Options:
+  --profile P   the profile whose keys to move
+  -h, --help    show this help
+`
+
 const versionHelp = `Usage: awsmfa version
 
 Print the version of awsmfa.
@@ -97,6 +117,8 @@ func helpText(cmd string) string {
 		return statusHelp
 	case "setup":
 		return setupHelp
+	case "keychain":
+		return keychainHelp
 	case "version":
 		return versionHelp
 	}
