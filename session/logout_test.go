@@ -130,6 +130,7 @@ func TestSetupRefusals(t *testing.T) {
 		{"no keys", "-", "[w]\nregion = x\n", "w", testSerial, "has no aws_access_key_id"},
 		{"a session, not keys", "-", "[w]\naws_access_key_id = ASIAX\naws_secret_access_key = s\naws_session_token = t\n", "w", testSerial, "holds a session"},
 		{"Perm already holds keys", "-", "[w]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n[wPerm]\naws_access_key_id = AKIAY\naws_secret_access_key = s\n", "w", testSerial, "already holds keys"},
+		{"Perm keys already in the keychain", "-", "[w]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n[wPerm]\nawsmfa_keychain = true\n", "w", testSerial, "already in the OS keychain"},
 		{"long-term name", "-", "[wPerm]\naws_access_key_id = AKIAX\naws_secret_access_key = s\n", "wPerm", testSerial, "already names a long-term profile"},
 	}
 	for _, tt := range tests {

@@ -78,6 +78,8 @@ func checkMovable(f *awsFiles, name, l string) error {
 		return fmt.Errorf("[%s] in %s has no aws_access_key_id and aws_secret_access_key to move", name, f.credPath)
 	case f.credGet(l, "aws_access_key_id") != "" || f.credGet(l, "aws_secret_access_key") != "":
 		return fmt.Errorf("[%s] in %s already holds keys; awsmfa will not overwrite them: %w", l, f.credPath, ErrLongTermSection)
+	case f.inKeychain(l):
+		return fmt.Errorf("the long-term keys of [%s] are already in the OS keychain; awsmfa will not put other keys beside them: %w", l, ErrLongTermSection)
 	}
 	return nil
 }
