@@ -207,7 +207,7 @@ func usageLine(cmd string) string {
 	if c := lookup(cmd); c != nil {
 		return c.usage
 	}
-	return "awsmfa [--profile P] <login|logout|status|setup|version> [options]"
+	return "awsmfa [--profile P] <login|logout|status|setup|keychain|version> [options]"
 }
 
 func helpHint(cmd string) string {

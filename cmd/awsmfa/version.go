@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/buildinfo"
+)
 
 var versionCmd = &command{
 	name:  "version",
@@ -9,7 +13,7 @@ var versionCmd = &command{
 		if _, err := (cmdFlags{}).parse("version", &g, args); err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "awsmfa %s\n", version)
+		fmt.Fprintf(a.stdout, "awsmfa %s\n", buildinfo.Version(version))
 		return nil
 	},
 }
