@@ -20,6 +20,10 @@ type Core interface {
 	Logout(name string) (bool, error)
 	LogoutAll() ([]string, error)
 	Paths() (configFile, credentialsFile string)
+	// KeychainStatus is called with probe=false only: a file read that
+	// never prompts, done with each snapshot.
+	KeychainStatus(probe bool) ([]session.KeyLocation, error)
+	KeychainImport(ctx context.Context, profile string) error
 }
 
 // Dialogs asks for MFA codes and shows errors. Both block until the user
@@ -30,6 +34,16 @@ type Dialogs interface {
 	// not empty, says why we ask again.
 	AskCode(ctx context.Context, profile, serial, hint string) (string, error)
 	ShowError(ctx context.Context, title, text string) error
+}
+
+// Confirmer is the yes/no dialog "Move X keys to keychain…" needs. It is a
+// separate interface so Dialogs implementations without it still compile;
+// without it the app refuses to move keys rather than skip the question.
+type Confirmer interface {
+	// Confirm reports whether the user said yes. No, Cancel and closing
+	// the window give false and a nil error; ctx ending gives an error
+	// wrapping session.ErrCanceled.
+	Confirm(ctx context.Context, title, text string) (bool, error)
 }
 
 // Autostart reads and changes "Start at login".
@@ -85,10 +99,13 @@ type App struct {
 	snapErr   error
 	auto      AutostartState
 	logins    map[string]bool // profiles whose login flow is running
+	imports   map[string]bool // profiles whose keychain move is running
+	keys      map[string]session.KeyLocation
+	keysErr   error
 	alerts    *session.Alerts
 	lastShape string
 
-	work sync.WaitGroup // login and logout goroutines
+	work sync.WaitGroup // login, logout and keychain goroutines
 
 	// handled, when set (tests), is called after each event is handled.
 	handled func(Event)
@@ -115,12 +132,13 @@ func New(cfg Config) *App {
 		cfg.NotifyTimeout = 5 * time.Second
 	}
 	return &App{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		events: make(chan Event, 64),
-		done:   make(chan struct{}),
-		logins: map[string]bool{},
-		alerts: session.NewAlerts(cfg.NotifyBefore),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		events:  make(chan Event, 64),
+		done:    make(chan struct{}),
+		logins:  map[string]bool{},
+		imports: map[string]bool{},
+		alerts:  session.NewAlerts(cfg.NotifyBefore),
 	}
 }
 
@@ -230,6 +248,11 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	case ToggleAutostart:
 		a.toggleAutostart()
 		a.refresh()
+	case KeychainClicked:
+		a.startKeychain(ctx, ev.Profile)
+	case KeychainDone:
+		a.finishKeychain(ev)
+		a.refresh()
 	}
 	return false
 }
@@ -250,7 +273,8 @@ func (a *App) refresh() {
 			a.notify(n.Title, n.Body)
 		}
 	}
-	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr})
+	a.readKeyStores()
+	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr, KeyStores: a.keyStores()})
 	if s := m.Shape(); s != a.lastShape {
 		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))
 		a.lastShape = s

@@ -42,10 +42,17 @@ type fakeCore struct {
 	login    func(name, code string) (session.Session, error)
 	logins   []string // "name:code" per Login call
 	logouts  []string
+
+	// Long-term keys: where each profile's live (default KeysInFile),
+	// what KeychainStatus fails with, and what KeychainImport does.
+	stores    map[string]session.KeyStore
+	storesErr error
+	importFn  func(ctx context.Context, name string) error
+	imports   []string
 }
 
 func newFakeCore(clock *fakeClock, names ...string) *fakeCore {
-	c := &fakeCore{clock: clock, warn: 10 * time.Minute, sessions: map[string]time.Time{}}
+	c := &fakeCore{clock: clock, warn: 10 * time.Minute, sessions: map[string]time.Time{}, stores: map[string]session.KeyStore{}}
 	for _, n := range names {
 		c.profiles = append(c.profiles, session.Profile{Name: n, Serial: "arn:aws:iam::123456789012:mfa/" + n})
 	}
@@ -116,6 +123,53 @@ func (c *fakeCore) LogoutAll() ([]string, error) {
 
 func (c *fakeCore) Paths() (string, string) { return "", "" }
 
+func (c *fakeCore) KeychainStatus(probe bool) ([]session.KeyLocation, error) {
+	if probe {
+		return nil, errors.New("the tray must not probe: it may prompt to unlock")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.storesErr != nil {
+		return nil, c.storesErr
+	}
+	var out []session.KeyLocation
+	for _, p := range c.profiles {
+		st, ok := c.stores[p.Name]
+		if !ok {
+			st = session.KeysInFile
+		}
+		out = append(out, session.KeyLocation{Profile: p.Name, LongTerm: p.Name + "Perm", Store: st})
+	}
+	return out, nil
+}
+
+// KeychainImport runs importFn without holding the lock, so a test can
+// block it and still read the menu.
+func (c *fakeCore) KeychainImport(ctx context.Context, name string) error {
+	c.mu.Lock()
+	c.imports = append(c.imports, name)
+	fn := c.importFn
+	c.mu.Unlock()
+	if fn != nil {
+		if err := fn(ctx, name); err != nil {
+			return err
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stores[name] == session.KeysInKeychain {
+		return fmt.Errorf("[%sPerm]: %w", name, session.ErrInKeychain)
+	}
+	c.stores[name] = session.KeysInKeychain
+	return nil
+}
+
+func (c *fakeCore) importCalls() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.imports...)
+}
+
 func (c *fakeCore) calls() (logins, logouts []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -137,13 +191,39 @@ type answer struct {
 
 type shownError struct{ title, text string }
 
+// confirm is one open yes/no dialog; the test answers it.
+type confirm struct {
+	ctx         context.Context
+	title, text string
+	reply       chan answerYes
+	closed      chan struct{}
+}
+
+type answerYes struct {
+	yes bool
+	err error
+}
+
 type fakeDialogs struct {
-	asks   chan *ask
-	errors chan shownError
+	asks     chan *ask
+	errors   chan shownError
+	confirms chan *confirm
 }
 
 func newFakeDialogs() *fakeDialogs {
-	return &fakeDialogs{asks: make(chan *ask, 8), errors: make(chan shownError, 8)}
+	return &fakeDialogs{asks: make(chan *ask, 8), errors: make(chan shownError, 8), confirms: make(chan *confirm, 8)}
+}
+
+func (d *fakeDialogs) Confirm(ctx context.Context, title, text string) (bool, error) {
+	c := &confirm{ctx: ctx, title: title, text: text, reply: make(chan answerYes, 1), closed: make(chan struct{})}
+	defer close(c.closed)
+	d.confirms <- c
+	select {
+	case r := <-c.reply:
+		return r.yes, r.err
+	case <-ctx.Done():
+		return false, fmt.Errorf("dialog: %w", session.ErrCanceled)
+	}
 }
 
 func (d *fakeDialogs) AskCode(ctx context.Context, profile, serial, hint string) (string, error) {
@@ -356,12 +436,34 @@ func (h *harness) noNote() {
 	}
 }
 
-// sync posts a Refresh and waits for its menu: every event posted or click
-// taken before it has then been handled.
+// sync posts a Refresh and returns the menu it rendered: every event
+// posted or click taken before it has then been handled. (A test that
+// clicks "refresh" itself must not call sync before that Refresh is
+// handled.)
 func (h *harness) sync() Menu {
 	h.t.Helper()
 	h.app.Post(Refresh{})
-	return h.menu(func(Menu) bool { return true }, "a render after sync")
+	deadline := time.After(waitFor)
+	for {
+		select {
+		case ev := <-h.handled:
+			if _, ok := ev.(Refresh); !ok {
+				continue
+			}
+			// The loop applied the menu before reporting the event: the
+			// newest one buffered is the Refresh's.
+			for {
+				select {
+				case m := <-h.tray.menus:
+					h.last = m
+				default:
+					return h.last
+				}
+			}
+		case <-deadline:
+			h.t.Fatal("the Refresh posted by sync was never handled")
+		}
+	}
 }
 
 func TestLoginSuccess(t *testing.T) {

@@ -15,6 +15,7 @@ type (
 	LoginClicked    struct{ Profile string }
 	LogoutClicked   struct{ Profile string }
 	LogoutAll       struct{}
+	KeychainClicked struct{ Profile string } // "Move X keys to keychain…"
 	ToggleAutostart struct{}
 	Refresh         struct{}
 	Quit            struct{}
@@ -41,6 +42,15 @@ type LogoutDone struct {
 	Err      error
 }
 
+// KeychainDone is posted when a "Move X keys to keychain" flow ends.
+type KeychainDone struct {
+	Profile  string
+	Moved    bool  // the keys are now in the keychain
+	Already  bool  // they already were (moved by someone else meanwhile)
+	Err      error // set on failure (already shown to the user)
+	Canceled bool  // No, Cancel, or the app is quitting
+}
+
 func (LoginClicked) event()    {}
 func (LogoutClicked) event()   {}
 func (LogoutAll) event()       {}
@@ -51,6 +61,8 @@ func (FilesChanged) event()    {}
 func (Tick) event()            {}
 func (LoginDone) event()       {}
 func (LogoutDone) event()      {}
+func (KeychainClicked) event() {}
+func (KeychainDone) event()    {}
 
 // EventForClick maps a clicked item ID to its event. Status lines,
 // separators and hints have none.
@@ -70,6 +82,9 @@ func EventForClick(id string) (Event, bool) {
 	}
 	if p, ok := strings.CutPrefix(id, IDLogoutPrefix); ok && p != "" {
 		return LogoutClicked{Profile: p}, true
+	}
+	if p, ok := strings.CutPrefix(id, IDKeychainPrefix); ok && p != "" {
+		return KeychainClicked{Profile: p}, true
 	}
 	return nil, false
 }

@@ -12,6 +12,8 @@ func TestEventForClick(t *testing.T) {
 	}{
 		{"login:myaccount", LoginClicked{Profile: "myaccount"}},
 		{"logout:my:odd", LogoutClicked{Profile: "my:odd"}},
+		{"keychain:myaccount", KeychainClicked{Profile: "myaccount"}},
+		{"keychain:", nil},
 		{IDLogoutAll, LogoutAll{}},
 		{IDAutostart, ToggleAutostart{}},
 		{IDRefresh, Refresh{}},

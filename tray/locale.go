@@ -45,6 +45,15 @@ func (l Locale) Dash() string {
 	return " - "
 }
 
+// Lock marks a profile whose long-term keys are in the OS keychain: " 🔒",
+// or " [keychain]" where Text would turn the emoji into "?".
+func (l Locale) Lock() string {
+	if l.UTF8 {
+		return " \U0001F512"
+	}
+	return " [keychain]"
+}
+
 // asciiFor maps the few non-ASCII characters our own sentences and the
 // core's errors use to ASCII look-alikes.
 var asciiFor = strings.NewReplacer(

@@ -14,15 +14,17 @@ const (
 	IDStatusPrefix = "status:"
 	IDLoginPrefix  = "login:"
 	IDLogoutPrefix = "logout:"
-	IDSepPrefix    = "sep:"
-	IDNone         = "none"
-	IDSetupHint    = "setup-hint"
-	IDError        = "error"
-	IDLogoutAll    = "logout-all"
-	IDAutostart    = "autostart"
-	IDRefresh      = "refresh"
-	IDQuit         = "quit"
-	idSepActions   = "sep:-actions"
+	// IDKeychainPrefix + X is "Move X keys to keychain…".
+	IDKeychainPrefix = "keychain:"
+	IDSepPrefix      = "sep:"
+	IDNone           = "none"
+	IDSetupHint      = "setup-hint"
+	IDError          = "error"
+	IDLogoutAll      = "logout-all"
+	IDAutostart      = "autostart"
+	IDRefresh        = "refresh"
+	IDQuit           = "quit"
+	idSepActions     = "sep:-actions"
 )
 
 // ItemKind is how an item is drawn.
@@ -86,6 +88,11 @@ type MenuOptions struct {
 	Autostart AutostartState
 	// Err is set when the last snapshot failed; the menu shows it.
 	Err error
+	// KeyStores says where each profile's long-term keys live (the core's
+	// KeychainStatus without probing). KeysInKeychain puts a lock beside
+	// the profile; KeysInFile offers "Move X keys to keychain…". A profile
+	// missing here gets neither.
+	KeyStores map[string]session.KeyStore
 }
 
 // Exact label texts, shared with the e2e contract.
@@ -119,9 +126,19 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		for _, st := range s.Profiles {
 			name := st.Profile.Name
 			anySession = anySession || st.HasSession
-			add(Item{ID: IDStatusPrefix + name, Label: loc.Text(StatusLabel(st, loc))})
+			store := opts.KeyStores[name]
+			status := Item{ID: IDStatusPrefix + name, Label: loc.Text(StatusLabel(st, store, loc))}
+			if store == session.KeysInKeychain {
+				status.Tooltip = "The long-term keys are in the OS keychain"
+			}
+			add(status)
 			add(Item{ID: IDLoginPrefix + name, Label: loc.Text("Login " + name), Enabled: true})
 			add(Item{ID: IDLogoutPrefix + name, Label: loc.Text("Logout " + name), Enabled: true, Hidden: !st.HasSession})
+			// Always present, hidden unless the keys are in the file, so
+			// moving them changes flags only and every ID stays valid.
+			add(Item{ID: IDKeychainPrefix + name, Label: loc.Text(KeychainLabel(name)), Enabled: true,
+				Tooltip: "Move the long-term keys out of the credentials file into the OS keychain",
+				Hidden:  store != session.KeysInFile})
 			add(Item{ID: IDSepPrefix + name, Kind: KindSeparator})
 		}
 	}
@@ -148,10 +165,21 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	return m
 }
 
+// KeychainLabel is the menu item that moves a profile's long-term keys.
+func KeychainLabel(profile string) string {
+	return "Move " + profile + " keys to keychain\u2026"
+}
+
 // StatusLabel is a profile's status line, e.g. "myaccount — active, 3h12m
-// left". Profiles with a Problem say "needs setup".
-func StatusLabel(st session.Status, loc Locale) string {
-	name := st.Profile.Name + loc.Dash()
+// left", with a lock after the name when store is KeysInKeychain
+// ("myaccount 🔒 — active, 3h12m left"). Profiles with a Problem say
+// "needs setup".
+func StatusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+	name := st.Profile.Name
+	if store == session.KeysInKeychain {
+		name += loc.Lock()
+	}
+	name += loc.Dash()
 	if st.Profile.Problem != nil {
 		return name + "needs setup"
 	}

@@ -22,23 +22,28 @@ func TestStatusLabel(t *testing.T) {
 	needsSetup := status("myaccount", session.LoggedOut, 0)
 	needsSetup.Profile.Problem = errors.New("add mfa_serial to [profile myaccountPerm]")
 	tests := []struct {
-		name string
-		st   session.Status
-		loc  Locale
-		want string
+		name  string
+		st    session.Status
+		store session.KeyStore
+		loc   Locale
+		want  string
 	}{
-		{"active", status("myaccount", session.Active, 3*time.Hour+12*time.Minute+30*time.Second), utf8, "myaccount — active, 3h12m left"},
-		{"expiring", status("myaccount", session.Expiring, 8*time.Minute+59*time.Second), utf8, "myaccount — expiring in 8m"},
-		{"expired", status("myaccount", session.Expired, 0), utf8, "myaccount — expired"},
-		{"logged out", status("myaccount", session.LoggedOut, 0), utf8, "myaccount — logged out"},
-		{"unknown expiry", status("myaccount", session.ActiveUnknown, 0), utf8, "myaccount — active (unknown expiry)"},
-		{"needs setup", needsSetup, utf8, "myaccount — needs setup"},
-		{"C locale", status("myaccount", session.Active, 2*time.Hour), Locale{}, "myaccount - active, 2h0m left"},
-		{"C locale expired", status("prod", session.Expired, 0), Locale{}, "prod - expired"},
+		{"active", status("myaccount", session.Active, 3*time.Hour+12*time.Minute+30*time.Second), session.KeysInFile, utf8, "myaccount — active, 3h12m left"},
+		{"expiring", status("myaccount", session.Expiring, 8*time.Minute+59*time.Second), session.KeysInFile, utf8, "myaccount — expiring in 8m"},
+		{"expired", status("myaccount", session.Expired, 0), session.KeysInFile, utf8, "myaccount — expired"},
+		{"logged out", status("myaccount", session.LoggedOut, 0), session.KeysInFile, utf8, "myaccount — logged out"},
+		{"unknown expiry", status("myaccount", session.ActiveUnknown, 0), session.KeysInFile, utf8, "myaccount — active (unknown expiry)"},
+		{"needs setup", needsSetup, session.KeysMissing, utf8, "myaccount — needs setup"},
+		{"C locale", status("myaccount", session.Active, 2*time.Hour), session.KeysInFile, Locale{}, "myaccount - active, 2h0m left"},
+		{"C locale expired", status("prod", session.Expired, 0), session.KeysInFile, Locale{}, "prod - expired"},
+		{"keychain", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, utf8, "myaccount \U0001F512 — active, 3h12m left"},
+		{"keychain, C locale", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, Locale{}, "myaccount [keychain] - active, 3h12m left"},
+		{"keychain, needs setup", needsSetup, session.KeysInKeychain, utf8, "myaccount \U0001F512 — needs setup"},
+		{"keys missing: no lock", status("myaccount", session.LoggedOut, 0), session.KeysMissing, utf8, "myaccount — logged out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := StatusLabel(tt.st, tt.loc); got != tt.want {
+			if got := StatusLabel(tt.st, tt.store, tt.loc); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -164,6 +169,78 @@ Quit
 			tooltip: "awsmfa: 1 of 1 active",
 		},
 		{
+			name: "keys in the file offer the move, keys in the keychain show the lock",
+			snap: session.Snapshot{Profiles: []session.Status{
+				status("alpha", session.Active, 3*time.Hour+12*time.Minute),
+				status("beta", session.LoggedOut, 0),
+				status("gamma", session.LoggedOut, 0),
+			}},
+			opts: MenuOptions{Locale: utf8, Autostart: on, KeyStores: map[string]session.KeyStore{
+				"alpha": session.KeysInKeychain, "beta": session.KeysInFile, "gamma": session.KeysMissing,
+			}},
+			want: `alpha 🔒 — active, 3h12m left (disabled)
+Login alpha
+Logout alpha
+---
+beta — logged out (disabled)
+Login beta
+Move beta keys to keychain…
+---
+gamma — logged out (disabled)
+Login gamma
+---
+Logout all
+[x] Start at login
+Refresh
+---
+Quit
+`,
+			icon:    assets.IconActive,
+			tooltip: "awsmfa: 1 of 3 active",
+		},
+		{
+			name: "keychain items under C",
+			snap: session.Snapshot{Profiles: []session.Status{
+				status("alpha", session.Active, 3*time.Hour+12*time.Minute),
+				status("beta", session.LoggedOut, 0),
+			}},
+			opts: MenuOptions{Locale: Locale{}, Autostart: on, KeyStores: map[string]session.KeyStore{
+				"alpha": session.KeysInKeychain, "beta": session.KeysInFile,
+			}},
+			want: `alpha [keychain] - active, 3h12m left (disabled)
+Login alpha
+Logout alpha
+---
+beta - logged out (disabled)
+Login beta
+Move beta keys to keychain...
+---
+Logout all
+[x] Start at login
+Refresh
+---
+Quit
+`,
+			icon:    assets.IconActive,
+			tooltip: "awsmfa: 1 of 2 active",
+		},
+		{
+			name: "key stores unknown: neither lock nor move",
+			snap: session.Snapshot{Profiles: []session.Status{status("alpha", session.LoggedOut, 0)}},
+			opts: MenuOptions{Locale: utf8, Autostart: on},
+			want: `alpha — logged out (disabled)
+Login alpha
+---
+Logout all (disabled)
+[x] Start at login
+Refresh
+---
+Quit
+`,
+			icon:    assets.IconIdle,
+			tooltip: "awsmfa: 0 of 1 active",
+		},
+		{
 			name: "snapshot error, autostart unknown",
 			opts: MenuOptions{Locale: utf8, Err: errors.New("duplicate [myaccount] sections in credentials")},
 			want: `Cannot read the AWS files: duplicate [myaccount] sections in credentials (disabled)
@@ -209,12 +286,26 @@ func TestBuildMenuShapeStable(t *testing.T) {
 	if !lo.Hidden || li.Hidden {
 		t.Errorf("Logout alpha hidden: logged out %v, active %v", lo.Hidden, li.Hidden)
 	}
+
+	// Moving the keys to the keychain hides the move item, keeping IDs.
+	inFile := BuildMenu(in, MenuOptions{Locale: utf8, KeyStores: map[string]session.KeyStore{"alpha": session.KeysInFile}})
+	moved := BuildMenu(in, MenuOptions{Locale: utf8, KeyStores: map[string]session.KeyStore{"alpha": session.KeysInKeychain}})
+	if inFile.Shape() != moved.Shape() || inFile.Shape() != a.Shape() {
+		t.Fatalf("shape changed by the key store:\n%s\n%s", inFile.Shape(), moved.Shape())
+	}
+	kf, _ := inFile.Item(IDKeychainPrefix + "alpha")
+	km, _ := moved.Item(IDKeychainPrefix + "alpha")
+	if kf.Hidden || !kf.Enabled || !km.Hidden {
+		t.Errorf("move item: keys in file %+v, in keychain %+v", kf, km)
+	}
 }
 
 func TestBuildMenuNoNonASCIIUnderC(t *testing.T) {
 	p := status("caf\u00e9", session.Active, time.Hour)
-	m := BuildMenu(session.Snapshot{Profiles: []session.Status{p}},
-		MenuOptions{Locale: Locale{}, Err: nil})
+	q := status("file", session.LoggedOut, 0)
+	m := BuildMenu(session.Snapshot{Profiles: []session.Status{p, q}},
+		MenuOptions{Locale: Locale{}, KeyStores: map[string]session.KeyStore{
+			"caf\u00e9": session.KeysInKeychain, "file": session.KeysInFile}})
 	for _, it := range m.Items {
 		for _, s := range []string{it.Label, it.Tooltip} {
 			for _, r := range s {
