@@ -21,7 +21,16 @@ type Zenity struct {
 	Locale tray.Locale
 }
 
-var _ tray.Dialogs = Zenity{}
+var (
+	_ tray.Dialogs   = Zenity{}
+	_ tray.Confirmer = Zenity{}
+)
+
+// Button labels of the confirmation dialog.
+const (
+	ConfirmOK     = "Move keys"
+	ConfirmCancel = "Cancel"
+)
 
 // Title is the window title of every dialog about profile:
 // "awsmfa — myaccount", or "awsmfa - myaccount" under LC_ALL=C.
@@ -66,6 +75,27 @@ func (z Zenity) ShowError(ctx context.Context, title, text string) error {
 		return fmt.Errorf("error dialog: %w", err)
 	}
 	return nil
+}
+
+// Confirm asks a yes/no question titled title: "Move keys" gives true;
+// Cancel, Escape and closing the window give false. ctx ending closes the
+// dialog and gives an error wrapping session.ErrCanceled.
+func (z Zenity) Confirm(ctx context.Context, title, text string) (bool, error) {
+	err := zenity.Question(z.Locale.Text(text),
+		zenity.Title(z.Locale.Text(title)),
+		zenity.QuestionIcon,
+		zenity.OKLabel(ConfirmOK),
+		zenity.CancelLabel(ConfirmCancel),
+		zenity.Context(ctx))
+	switch {
+	case err == nil:
+		return true, nil
+	case ctx.Err() != nil:
+		return false, fmt.Errorf("confirm dialog: %w", session.ErrCanceled)
+	case errors.Is(err, zenity.ErrCanceled):
+		return false, nil
+	}
+	return false, fmt.Errorf("confirm dialog: %w", err)
 }
 
 // canceled maps zenity's cancel, and a dialog killed by ctx, to

@@ -123,3 +123,66 @@ func TestZenityClosedByContext(t *testing.T) {
 		t.Fatal("dialog still open after cancel")
 	}
 }
+
+// TestZenityConfirm drives the real question dialog under both locales:
+// Return presses "Move keys" (yes), Escape is a no, and neither is an
+// error; the long text with brackets and "=" is shown as is (no markup).
+func TestZenityConfirm(t *testing.T) {
+	startXvfb(t)
+	text := tray.KeychainConfirmText("myaccount", "myaccountPerm")
+	for _, lc := range []string{"C.UTF-8", "C"} {
+		t.Run(lc, func(t *testing.T) {
+			t.Setenv("LC_ALL", lc)
+			loc := tray.DetectLocale(os.Getenv)
+			z := Zenity{Locale: loc}
+			title := Title(loc, "myaccount")
+			for _, tc := range []struct {
+				key  string
+				want bool
+			}{
+				{"Return", true},
+				{"Escape", false},
+			} {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				type res struct {
+					yes bool
+					err error
+				}
+				ch := make(chan res, 1)
+				go func() {
+					yes, err := z.Confirm(ctx, title, text)
+					ch <- res{yes, err}
+				}()
+				win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+title+"$"))[0]
+				xdo(t, "windowfocus", "--sync", win, "key", tc.key)
+				r := <-ch
+				cancel()
+				if r.yes != tc.want || r.err != nil {
+					t.Errorf("%s: got %v, %v; want %v, nil", tc.key, r.yes, r.err, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestZenityConfirmClosedByContext: Quit closes an open confirmation.
+func TestZenityConfirmClosedByContext(t *testing.T) {
+	startXvfb(t)
+	z := Zenity{Locale: tray.Locale{UTF8: true}}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error, 1)
+	go func() {
+		_, err := z.Confirm(ctx, "awsmfa \u2014 myaccount", "Move?")
+		ch <- err
+	}()
+	xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
+	cancel()
+	select {
+	case err := <-ch:
+		if !errors.Is(err, session.ErrCanceled) {
+			t.Errorf("err %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("dialog still open after cancel")
+	}
+}
