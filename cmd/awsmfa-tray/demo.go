@@ -11,6 +11,7 @@ import (
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
+	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
 
@@ -28,6 +29,10 @@ type demo struct {
 	credentialsFile string
 	sts             *stsfake.Server
 	users           map[string]stsfake.User // by profile name
+	// keychain stands in for the OS keychain, so "Move keys to keychain"
+	// can be tried without writing fake keys into the user's real one (or
+	// needing one at all); it goes away with the demo.
+	keychain *memKeychain
 }
 
 // startDemo writes two profiles in the Perm convention into a temp folder,
@@ -38,7 +43,7 @@ func startDemo(log *slog.Logger) (*demo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo folder: %w", err)
 	}
-	d := &demo{dir: dir, users: map[string]stsfake.User{}}
+	d := &demo{dir: dir, users: map[string]stsfake.User{}, keychain: &memKeychain{items: map[string]session.Keys{}}}
 	ok := false
 	defer func() {
 		if !ok {
@@ -138,5 +143,38 @@ func (m *memAutostart) Disable() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.st = autostart.Status{}
+	return nil
+}
+
+// memKeychain is the demo's in-memory session.Keychain.
+type memKeychain struct {
+	mu    sync.Mutex
+	items map[string]session.Keys // by long-term profile
+}
+
+func (k *memKeychain) Get(l string) (session.Keys, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	it, ok := k.items[l]
+	if !ok {
+		return session.Keys{}, fmt.Errorf("demo keychain, [%s]: %w", l, session.ErrKeychainNotFound)
+	}
+	return it, nil
+}
+
+func (k *memKeychain) Set(l string, keys session.Keys) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.items[l] = keys
+	return nil
+}
+
+func (k *memKeychain) Delete(l string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.items[l]; !ok {
+		return fmt.Errorf("demo keychain, [%s]: %w", l, session.ErrKeychainNotFound)
+	}
+	delete(k.items, l)
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"regexp"
@@ -34,6 +35,12 @@ func (d *demoDialogs) AskCode(ctx context.Context, profile, serial, hint string)
 func (d *demoDialogs) ShowError(ctx context.Context, title, text string) error {
 	d.texts <- "ERROR: " + text
 	return nil
+}
+
+// Confirm says yes, like a newcomer trying "Move keys to keychain".
+func (d *demoDialogs) Confirm(ctx context.Context, title, text string) (bool, error) {
+	d.texts <- "CONFIRM: " + text
+	return true, nil
 }
 
 type chanTray struct {
@@ -135,5 +142,131 @@ func TestDemoStopRemovesFolder(t *testing.T) {
 	d.stop()
 	if _, err := os.Stat(d.dir); !os.IsNotExist(err) {
 		t.Errorf("demo folder still there: %v", err)
+	}
+}
+
+// startDemoApp runs the demo wiring with the real core over kc.
+func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *demoDialogs, *chanTray) {
+	t.Helper()
+	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"} {
+		t.Setenv(k, "")
+	}
+	log := slog.New(slog.DiscardHandler)
+	d, err := startDemo(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.stop)
+	if kc == nil {
+		kc = d.keychain
+	}
+	core := session.New(session.Config{WarnBefore: demoNotifyBefore, Keychain: kc})
+	dlg := &demoDialogs{texts: make(chan string, 8)}
+	tr := &chanTray{clicks: make(chan string), menus: make(chan tray.Menu, 64)}
+	app := tray.New(tray.Config{
+		Core: core, Dialogs: dlg, Tray: tr, Locale: tray.Locale{UTF8: true},
+		NotifyBefore: demoNotifyBefore, CodeHint: d.codeHint, Logger: log,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); app.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return d, dlg, tr
+}
+
+func nextText(t *testing.T, dlg *demoDialogs) string {
+	t.Helper()
+	select {
+	case s := <-dlg.texts:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("no dialog")
+		return ""
+	}
+}
+
+// TestDemoMoveKeysToKeychain: in the demo, "Move keys to keychain" uses
+// the demo's in-memory keychain (never the user's real one): the secret
+// leaves the throwaway file, the lock shows, and login still works.
+func TestDemoMoveKeysToKeychain(t *testing.T) {
+	d, dlg, tr := startDemoApp(t, nil)
+	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
+	if it, _ := m.Item("keychain:demo-alice"); it.Hidden {
+		t.Fatal("no move item for keys in the file")
+	}
+	tr.clicks <- "keychain:demo-alice"
+	if text := nextText(t, dlg); !strings.HasPrefix(text, "CONFIRM: ") || !strings.Contains(text, "[demo-alicePerm]") {
+		t.Fatalf("confirmation %q", text)
+	}
+	m = waitLabel(t, tr.menus, "status:demo-alice", "demo-alice \U0001F512 — logged out")
+	if it, _ := m.Item("keychain:demo-alice"); !it.Hidden {
+		t.Error("move item still shown after the move")
+	}
+	if it, _ := m.Item("status:demo-bob"); it.Label != "demo-bob — logged out" {
+		t.Errorf("bob: %q", it.Label)
+	}
+	cred, err := os.ReadFile(d.credentialsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice, bob := d.users["demo-alice"], d.users["demo-bob"]
+	if bytes.Contains(cred, []byte(alice.SecretAccessKey)) || !bytes.Contains(cred, []byte("awsmfa_keychain = true")) {
+		t.Errorf("alice's keys still in the file, or no marker:\n%s", cred)
+	}
+	if !bytes.Contains(cred, []byte(bob.SecretAccessKey)) {
+		t.Error("bob's keys left the file too")
+	}
+	if k, err := d.keychain.Get("demo-alicePerm"); err != nil || k.SecretAccessKey != alice.SecretAccessKey {
+		t.Errorf("demo keychain item: err %v, holds the secret %v", err, k.SecretAccessKey == alice.SecretAccessKey)
+	}
+
+	tr.clicks <- "login:demo-alice" // the keys now come from the keychain
+	if text := nextText(t, dlg); !codeInText.MatchString(text) {
+		t.Fatalf("demo dialog text %q shows no code", text)
+	}
+	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice \U0001F512 — active, 2m")
+}
+
+// brokenKeychain is an OS keychain that is not there (no Secret Service).
+type brokenKeychain struct{}
+
+var errNoSecretService = errors.New("the name org.freedesktop.secrets was not provided by any .service files")
+
+func (brokenKeychain) Get(string) (session.Keys, error) { return session.Keys{}, errNoSecretService }
+func (brokenKeychain) Set(string, session.Keys) error   { return errNoSecretService }
+func (brokenKeychain) Delete(string) error              { return errNoSecretService }
+
+// TestKeychainUnavailable: with no keychain service, the move shows the
+// core's sentence in an error dialog, the file is untouched and the app
+// carries on.
+func TestKeychainUnavailable(t *testing.T) {
+	d, dlg, tr := startDemoApp(t, brokenKeychain{})
+	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
+	orig, err := os.ReadFile(d.credentialsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.clicks <- "keychain:demo-alice"
+	if text := nextText(t, dlg); !strings.HasPrefix(text, "CONFIRM: ") {
+		t.Fatalf("confirmation %q", text)
+	}
+	text := nextText(t, dlg)
+	t.Logf("error dialog: %s", text)
+	if !strings.HasPrefix(text, "ERROR: ") || !strings.Contains(text, "keychain") || !strings.Contains(text, "org.freedesktop.secrets") {
+		t.Errorf("error dialog %q", text)
+	}
+	if u := d.users["demo-alice"]; strings.Contains(text, u.SecretAccessKey) || strings.Contains(text, u.AccessKeyID) {
+		t.Error("the error dialog shows a key")
+	}
+	if after, _ := os.ReadFile(d.credentialsFile); !bytes.Equal(after, orig) {
+		t.Errorf("credentials changed by a failed move:\n%s", after)
+	}
+	tr.clicks <- "login:demo-alice" // still alive
+	if text := nextText(t, dlg); !codeInText.MatchString(text) {
+		t.Fatalf("demo dialog text %q shows no code", text)
+	}
+	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — active, 2m")
+	if it, _ := m.Item("keychain:demo-alice"); it.Hidden {
+		t.Error("move item hidden though the keys stayed in the file")
 	}
 }

@@ -122,6 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	notifyBefore := o.notifyBefore
 	var codeHint func(string) string
+	var keychain session.Keychain // nil: the OS keychain
 	if o.demo {
 		d, err := startDemo(logger)
 		if err != nil {
@@ -131,6 +132,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		defer d.stop()
 		codeHint = d.codeHint
+		keychain = d.keychain
 		auto = &memAutostart{}
 		if !o.notifySet {
 			notifyBefore = demoNotifyBefore
@@ -138,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "awsmfa-tray demo: profiles demo-alice and demo-bob; the login dialog shows the code to type. Quit from the tray menu.")
 	}
 
-	core := session.New(session.Config{WarnBefore: notifyBefore})
+	core := session.New(session.Config{WarnBefore: notifyBefore, Keychain: keychain})
 	cfgFile, credFile := core.Paths()
 	logger.Info("files", "config", cfgFile, "credentials", credFile)
 
