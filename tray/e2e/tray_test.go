@@ -34,6 +34,16 @@ const (
 func loginLabel(p string) string  { return "Login " + p }
 func logoutLabel(p string) string { return "Logout " + p }
 
+// keychainLabel is the item that moves a profile's long-term keys from the
+// file into the OS keychain; an ellipsis, or "..." where the locale is not
+// UTF-8.
+func keychainLabel(lcAll, p string) string {
+	if strings.Contains(strings.ToLower(lcAll), "utf") {
+		return "Move " + p + " keys to keychain\u2026"
+	}
+	return "Move " + p + " keys to keychain..."
+}
+
 // dash is the separator between a profile and its state: an em dash, or a
 // hyphen where the locale is not UTF-8 (zenity and menus refuse it there).
 func dash(lcAll string) string {
@@ -151,7 +161,7 @@ func TestTrayMenu(t *testing.T) {
 	})
 
 	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
-	want := []string{statusLabel(w.lcAll, labelLoggedOut), loginLabel(profile), "----",
+	want := []string{statusLabel(w.lcAll, labelLoggedOut), loginLabel(profile), keychainLabel(w.lcAll, profile), "----",
 		labelLogoutAll, labelAutostart, labelRefresh, "----", labelQuit}
 	if got := visibleLabels(a.Layout()); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("menu, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
