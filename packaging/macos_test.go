@@ -5,10 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/plist"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
 
@@ -60,28 +62,36 @@ func TestMacAppBundle(t *testing.T) {
 			if bytes.Contains(plistData, []byte("@")) {
 				t.Errorf("Info.plist has an unfilled placeholder:\n%s", plistData)
 			}
-			p := readPlist(t, plistData)
-			want := map[string]plistValue{
-				"CFBundleIdentifier":            {"string", autostart.AppID},
-				"CFBundleExecutable":            {"string", "awsmfa-tray"},
-				"CFBundleName":                  {"string", "awsmfa-tray"},
-				"CFBundlePackageType":           {"string", "APPL"},
-				"CFBundleIconFile":              {"string", "awsmfa-tray.icns"},
-				"CFBundleInfoDictionaryVersion": {"string", "6.0"},
-				"CFBundleShortVersionString":    {"string", tt.short},
-				"CFBundleVersion":               {"string", tt.short},
-				"LSMinimumSystemVersion":        {"string", "12.0"},
-				"LSUIElement":                   {"true", ""}, // no Dock icon: a menu-bar app
-				"NSHighResolutionCapable":       {"true", ""},
+			p, err := plist.Parse(plistData)
+			if err != nil {
+				t.Fatalf("Info.plist: %v\n%s", err, plistData)
+			}
+			want := map[string]plist.Value{
+				"CFBundleIdentifier":            {Kind: "string", Text: autostart.AppID},
+				"CFBundleExecutable":            {Kind: "string", Text: "awsmfa-tray"},
+				"CFBundleName":                  {Kind: "string", Text: "awsmfa-tray"},
+				"CFBundlePackageType":           {Kind: "string", Text: "APPL"},
+				"CFBundleIconFile":              {Kind: "string", Text: "awsmfa-tray.icns"},
+				"CFBundleInfoDictionaryVersion": {Kind: "string", Text: "6.0"},
+				"CFBundleShortVersionString":    {Kind: "string", Text: tt.short},
+				"CFBundleVersion":               {Kind: "string", Text: tt.short},
+				"LSMinimumSystemVersion":        {Kind: "string", Text: "12.0"},
+				"LSUIElement":                   {Kind: "true"}, // no Dock icon: a menu-bar app
+				"NSHighResolutionCapable":       {Kind: "true"},
 			}
 			for key, w := range want {
-				if got, ok := p[key]; !ok || got != w {
+				if got, ok := p[key]; !ok || !reflect.DeepEqual(got, w) {
 					t.Errorf("%s = %+v, want %+v", key, got, w)
+				}
+			}
+			for key, v := range p {
+				if v.Kind == "array" {
+					t.Errorf("unexpected value <array> for %q: Info.plist is flat", key)
 				}
 			}
 
 			// The files the plist names are in the bundle.
-			exe := filepath.Join(app, "Contents", "MacOS", p["CFBundleExecutable"].text)
+			exe := filepath.Join(app, "Contents", "MacOS", p["CFBundleExecutable"].Text)
 			got, err := os.ReadFile(exe)
 			if err != nil || !bytes.Equal(got, bin) {
 				t.Errorf("bundle executable: %v, content %q", err, got)
@@ -89,7 +99,7 @@ func TestMacAppBundle(t *testing.T) {
 			if fi, err := os.Stat(exe); err != nil || fi.Mode().Perm()&0o111 == 0 {
 				t.Errorf("bundle executable is not executable: %v", err)
 			}
-			icns, err := os.ReadFile(filepath.Join(app, "Contents", "Resources", p["CFBundleIconFile"].text))
+			icns, err := os.ReadFile(filepath.Join(app, "Contents", "Resources", p["CFBundleIconFile"].Text))
 			if err != nil {
 				t.Fatal(err)
 			}
