@@ -320,10 +320,16 @@ func (a *App) startLogin(ctx context.Context, name string) {
 	}
 	a.logins[name] = true
 	a.log.Info("login clicked", "profile", name)
+	a.goPost(func() Event { return a.loginFlow(ctx, st) })
+}
+
+// goPost runs flow off the loop and posts the event it returns. On the way
+// out, Run waits a little for these goroutines (waitWork).
+func (a *App) goPost(flow func() Event) {
 	a.work.Add(1)
 	go func() {
 		defer a.work.Done()
-		a.Post(a.loginFlow(ctx, st))
+		a.Post(flow())
 	}()
 }
 
@@ -394,9 +400,7 @@ func (a *App) showError(ctx context.Context, title, text string) {
 // the writer takes a file lock.
 func (a *App) startLogout(name string) {
 	a.log.Info("logout clicked", "profile", name, "all", name == "")
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
+	a.goPost(func() Event {
 		var ev LogoutDone
 		if name == "" {
 			ev.All = true
@@ -408,8 +412,8 @@ func (a *App) startLogout(name string) {
 				ev.Profiles = []string{name}
 			}
 		}
-		a.Post(ev)
-	}()
+		return ev
+	})
 }
 
 func (a *App) finishLogout(ev LogoutDone) {
@@ -486,7 +490,7 @@ func (a *App) notify(title, body string) {
 	}()
 }
 
-// waitWork waits for login and logout goroutines, at most d.
+// waitWork waits for the goPost goroutines, at most d.
 func (a *App) waitWork(d time.Duration) {
 	ch := make(chan struct{})
 	go func() {

@@ -79,11 +79,7 @@ func (a *App) startKeychain(ctx context.Context, name string) {
 	}
 	a.imports[name] = true
 	a.log.Info("move keys to keychain clicked", "profile", name)
-	a.work.Add(1)
-	go func() {
-		defer a.work.Done()
-		a.Post(a.keychainFlow(ctx, loc))
-	}()
+	a.goPost(func() Event { return a.keychainFlow(ctx, loc) })
 }
 
 func (a *App) keychainFlow(ctx context.Context, loc session.KeyLocation) KeychainDone {
