@@ -389,42 +389,55 @@ func (h *harness) labelIs(id, want string) func(Menu) bool {
 	return func(m Menu) bool { it, _ := m.Item(id); return it.Label == want }
 }
 
-// loginDone waits until the loop has handled the end of a login flow.
-func (h *harness) loginDone() LoginDone {
+// handledEvent waits until the loop has handled an event of type E,
+// passing over other events.
+func handledEvent[E Event](h *harness, failMsg string) E {
 	h.t.Helper()
 	deadline := time.After(waitFor)
 	for {
 		select {
 		case ev := <-h.handled:
-			if d, ok := ev.(LoginDone); ok {
-				return d
+			if e, ok := ev.(E); ok {
+				return e
 			}
 		case <-deadline:
-			h.t.Fatal("login flow never ended")
+			h.t.Fatal(failMsg)
 		}
 	}
 }
 
-func (h *harness) ask() *ask {
+// await returns the next value on ch, or fails the test when none comes.
+func await[T any](h *harness, ch <-chan T, failMsg string) T {
 	h.t.Helper()
 	select {
-	case a := <-h.dlg.asks:
-		return a
+	case v := <-ch:
+		return v
 	case <-time.After(waitFor):
-		h.t.Fatal("no code dialog opened")
-		return nil
+		h.t.Fatal(failMsg)
+		var zero T
+		return zero
 	}
+}
+
+// loginDone waits until the loop has handled the end of a login flow.
+func (h *harness) loginDone() LoginDone {
+	h.t.Helper()
+	return handledEvent[LoginDone](h, "login flow never ended")
+}
+
+func (h *harness) ask() *ask {
+	h.t.Helper()
+	return await(h, h.dlg.asks, "no code dialog opened")
+}
+
+func (h *harness) errorDialog() shownError {
+	h.t.Helper()
+	return await(h, h.dlg.errors, "no error dialog")
 }
 
 func (h *harness) note() note {
 	h.t.Helper()
-	select {
-	case n := <-h.notes.notes:
-		return n
-	case <-time.After(waitFor):
-		h.t.Fatal("no notification")
-		return note{}
-	}
+	return await(h, h.notes.notes, "no notification")
 }
 
 func (h *harness) noNote() {
@@ -443,26 +456,31 @@ func (h *harness) noNote() {
 func (h *harness) sync() Menu {
 	h.t.Helper()
 	h.app.Post(Refresh{})
-	deadline := time.After(waitFor)
+	handledEvent[Refresh](h, "the Refresh posted by sync was never handled")
+	// The loop applied the menu before reporting the event: the newest one
+	// buffered is the Refresh's.
 	for {
 		select {
-		case ev := <-h.handled:
-			if _, ok := ev.(Refresh); !ok {
-				continue
-			}
-			// The loop applied the menu before reporting the event: the
-			// newest one buffered is the Refresh's.
-			for {
-				select {
-				case m := <-h.tray.menus:
-					h.last = m
-				default:
-					return h.last
-				}
-			}
-		case <-deadline:
-			h.t.Fatal("the Refresh posted by sync was never handled")
+		case m := <-h.tray.menus:
+			h.last = m
+		default:
+			return h.last
 		}
+	}
+}
+
+// quit clicks Quit and waits for Run to return, without an error.
+func (h *harness) quit() {
+	h.t.Helper()
+	h.click("quit")
+	select {
+	case err := <-h.runErr:
+		if err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+		h.runErr <- err // for the cleanup
+	case <-time.After(waitFor):
+		h.t.Fatal("Run did not return on Quit")
 	}
 }
 
@@ -529,11 +547,7 @@ func TestLoginReasksOnRejectedCode(t *testing.T) {
 	}
 	a.reply <- answer{code: "222222"}
 	h.menu(h.labelIs("status:myaccount", "myaccount — active, 12h0m left"), "active label")
-	select {
-	case e := <-h.dlg.errors:
-		t.Errorf("error dialog for a rejected code: %+v", e)
-	default:
-	}
+	h.noErrorDialog() // a rejected code only asks again
 }
 
 func TestLoginOtherErrorShowsDialog(t *testing.T) {
@@ -544,13 +558,8 @@ func TestLoginOtherErrorShowsDialog(t *testing.T) {
 	h.start(nil)
 	h.click("login:myaccount")
 	h.ask().reply <- answer{code: "123456"}
-	select {
-	case e := <-h.dlg.errors:
-		if e.title != "awsmfa — myaccount" || e.text != "The long-term key is not valid: check [myaccountPerm]" {
-			t.Errorf("error dialog %+v", e)
-		}
-	case <-time.After(waitFor):
-		t.Fatal("no error dialog")
+	if e := h.errorDialog(); e.title != "awsmfa — myaccount" || e.text != "The long-term key is not valid: check [myaccountPerm]" {
+		t.Errorf("error dialog %+v", e)
 	}
 	m := h.sync()
 	if it, _ := m.Item("status:myaccount"); it.Label != "myaccount — logged out" {
@@ -567,7 +576,7 @@ func TestLoginErrorUnderCLocaleIsASCII(t *testing.T) {
 	h.start(func(c *Config) { c.Locale = Locale{} })
 	h.click("login:myaccount")
 	h.ask().reply <- answer{code: "123456"}
-	e := <-h.dlg.errors
+	e := h.errorDialog()
 	if e.title != "awsmfa - myaccount" || e.text != `STS said "no" - try later` {
 		t.Errorf("error dialog %+v", e)
 	}
@@ -596,7 +605,7 @@ func TestProblemProfileShowsSentence(t *testing.T) {
 	h.start(nil)
 	h.menu(h.labelIs("status:myaccount", "myaccount — needs setup"), "needs setup")
 	h.click("login:myaccount")
-	e := <-h.dlg.errors
+	e := h.errorDialog()
 	if !strings.HasPrefix(e.text, "Add mfa_serial") {
 		t.Errorf("error text %q", e.text)
 	}
@@ -638,16 +647,7 @@ func TestQuitCancelsOpenDialog(t *testing.T) {
 	h.start(nil)
 	h.click("login:myaccount")
 	a := h.ask()
-	h.click("quit")
-	select {
-	case err := <-h.runErr:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		h.runErr <- err // for the cleanup
-	case <-time.After(waitFor):
-		t.Fatal("Run did not return on Quit")
-	}
+	h.quit()
 	// Run waits for the dialog to close, so by now it has.
 	select {
 	case <-a.closed:

@@ -13,13 +13,7 @@ import (
 
 func (h *harness) confirm() *confirm {
 	h.t.Helper()
-	select {
-	case c := <-h.dlg.confirms:
-		return c
-	case <-time.After(waitFor):
-		h.t.Fatal("no confirmation dialog opened")
-		return nil
-	}
+	return await(h, h.dlg.confirms, "no confirmation dialog opened")
 }
 
 func (h *harness) noConfirm() {
@@ -43,17 +37,7 @@ func (h *harness) noErrorDialog() {
 // keychainDone waits until the loop has handled the end of a keychain flow.
 func (h *harness) keychainDone() KeychainDone {
 	h.t.Helper()
-	deadline := time.After(waitFor)
-	for {
-		select {
-		case ev := <-h.handled:
-			if d, ok := ev.(KeychainDone); ok {
-				return d
-			}
-		case <-deadline:
-			h.t.Fatal("keychain flow never ended")
-		}
-	}
+	return handledEvent[KeychainDone](h, "keychain flow never ended")
 }
 
 func (h *harness) shown(id string) func(Menu) bool {
@@ -204,13 +188,8 @@ func TestKeychainMoveErrorShowsDialog(t *testing.T) {
 	h.menu(h.shown("keychain:alpha"), "move item")
 	h.click("keychain:alpha")
 	h.confirm().reply <- answerYes{yes: true}
-	select {
-	case e := <-h.dlg.errors:
-		if e.title != "awsmfa — alpha" || !strings.HasPrefix(e.text, "Check the keys of [alphaPerm] with STS") {
-			t.Errorf("error dialog %+v", e)
-		}
-	case <-time.After(waitFor):
-		t.Fatal("no error dialog")
+	if e := h.errorDialog(); e.title != "awsmfa — alpha" || !strings.HasPrefix(e.text, "Check the keys of [alphaPerm] with STS") {
+		t.Errorf("error dialog %+v", e)
 	}
 	if d := h.keychainDone(); d.Err == nil || d.Moved {
 		t.Errorf("KeychainDone %+v", d)
@@ -374,16 +353,7 @@ func TestQuitClosesConfirmDialog(t *testing.T) {
 	h.menu(h.shown("keychain:alpha"), "move item")
 	h.click("keychain:alpha")
 	c := h.confirm()
-	h.click("quit")
-	select {
-	case err := <-h.runErr:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		h.runErr <- err // for the cleanup
-	case <-time.After(waitFor):
-		t.Fatal("Run did not return on Quit")
-	}
+	h.quit()
 	select {
 	case <-c.closed:
 	default:
