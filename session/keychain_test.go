@@ -166,6 +166,21 @@ func TestKeychainImportByLongTermName(t *testing.T) {
 	}
 }
 
+// checkErr fails the test unless op failed with an error that says want
+// and, when wantIs is set, wraps wantIs.
+func checkErr(t *testing.T, op string, err, wantIs error, want string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s succeeded", op)
+	}
+	if wantIs != nil && !errors.Is(err, wantIs) {
+		t.Errorf("error %q does not wrap %v", err, wantIs)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+}
+
 // identitylessSTS can log in but not check keys.
 type identitylessSTS struct{ session.STSAPI }
 
@@ -225,15 +240,7 @@ func TestKeychainImportRefusals(t *testing.T) {
 				profile = "myaccount"
 			}
 			err := e.m.KeychainImport(context.Background(), profile)
-			if err == nil {
-				t.Fatal("import succeeded")
-			}
-			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
-				t.Errorf("error %q does not wrap %v", err, tt.wantIs)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not say %q", err, tt.want)
-			}
+			checkErr(t, "import", err, tt.wantIs, tt.want)
 			e.assertNoKeys(err.Error())
 			t.Log(err)
 			if tt.name != "keys change meanwhile" {
@@ -287,15 +294,7 @@ func TestKeychainExportRefusals(t *testing.T) {
 			}
 			before := readFile(t, e.credPath)
 			err := e.m.KeychainExport(context.Background(), "myaccount")
-			if err == nil {
-				t.Fatal("export succeeded")
-			}
-			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
-				t.Errorf("error %q does not wrap %v", err, tt.wantIs)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not say %q", err, tt.want)
-			}
+			checkErr(t, "export", err, tt.wantIs, tt.want)
 			e.assertNoKeys(err.Error())
 			t.Log(err)
 			want := before
@@ -329,15 +328,7 @@ func TestLoginFromKeychainErrors(t *testing.T) {
 				tt.setup(e, kc)
 			}
 			_, err := e.m.Login(context.Background(), "myaccount", session.LoginOptions{TokenCode: e.code()})
-			if err == nil {
-				t.Fatal("login succeeded")
-			}
-			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
-				t.Errorf("error %q does not wrap %v", err, tt.wantIs)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q does not say %q", err, tt.want)
-			}
+			checkErr(t, "login", err, tt.wantIs, tt.want)
 			if len(e.srv.Calls()) != 0 {
 				t.Error("STS was called without keys")
 			}
