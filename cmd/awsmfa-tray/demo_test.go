@@ -73,15 +73,7 @@ func waitLabel(t *testing.T, menus <-chan tray.Menu, id, prefix string) tray.Men
 // STS fake: the dialog text carries a code that logs in, the session is
 // short, and "Logout all" gives back the original credentials bytes.
 func TestDemoLoginAndLogout(t *testing.T) {
-	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"} {
-		t.Setenv(k, "") // restored after the test; startDemo sets them
-	}
-	log := slog.New(slog.DiscardHandler)
-	d, err := startDemo(log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.stop)
+	d, core, dlg, tr := startDemoApp(t, nil)
 	if !strings.HasPrefix(os.Getenv("AWS_ENDPOINT_URL_STS"), "http://127.0.0.1:") {
 		t.Fatalf("STS endpoint %q is not loopback", os.Getenv("AWS_ENDPOINT_URL_STS"))
 	}
@@ -90,21 +82,9 @@ func TestDemoLoginAndLogout(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	core := session.New(session.Config{WarnBefore: demoNotifyBefore})
-	dlg := &demoDialogs{texts: make(chan string, 8)}
-	tr := &chanTray{clicks: make(chan string), menus: make(chan tray.Menu, 64)}
-	app := tray.New(tray.Config{
-		Core: core, Dialogs: dlg, Tray: tr, Locale: tray.Locale{UTF8: true},
-		NotifyBefore: demoNotifyBefore, CodeHint: d.codeHint, Logger: log,
-	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); app.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-
 	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
 	tr.clicks <- "login:demo-alice"
-	if text := <-dlg.texts; !codeInText.MatchString(text) {
+	if text := nextText(t, dlg); !codeInText.MatchString(text) {
 		t.Fatalf("demo dialog text %q shows no code", text)
 	}
 	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — active, 2m")
@@ -132,9 +112,7 @@ func TestDemoLoginAndLogout(t *testing.T) {
 }
 
 func TestDemoStopRemovesFolder(t *testing.T) {
-	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS"} {
-		t.Setenv(k, "")
-	}
+	restoreDemoEnv(t)
 	d, err := startDemo(slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -145,12 +123,18 @@ func TestDemoStopRemovesFolder(t *testing.T) {
 	}
 }
 
-// startDemoApp runs the demo wiring with the real core over kc.
-func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *demoDialogs, *chanTray) {
-	t.Helper()
+// restoreDemoEnv has the test put back the variables startDemo sets.
+func restoreDemoEnv(t *testing.T) {
 	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"} {
 		t.Setenv(k, "")
 	}
+}
+
+// startDemoApp runs the demo wiring as main does: the real core over kc
+// (nil: the demo's in-memory keychain), the STS fake, and the tray app.
+func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *session.Manager, *demoDialogs, *chanTray) {
+	t.Helper()
+	restoreDemoEnv(t)
 	log := slog.New(slog.DiscardHandler)
 	d, err := startDemo(log)
 	if err != nil {
@@ -171,7 +155,7 @@ func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *demoDialogs, *chan
 	done := make(chan struct{})
 	go func() { defer close(done); app.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return d, dlg, tr
+	return d, core, dlg, tr
 }
 
 func nextText(t *testing.T, dlg *demoDialogs) string {
@@ -189,7 +173,7 @@ func nextText(t *testing.T, dlg *demoDialogs) string {
 // the demo's in-memory keychain (never the user's real one): the secret
 // leaves the throwaway file, the lock shows, and login still works.
 func TestDemoMoveKeysToKeychain(t *testing.T) {
-	d, dlg, tr := startDemoApp(t, nil)
+	d, _, dlg, tr := startDemoApp(t, nil)
 	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
 	if it, _ := m.Item("keychain:demo-alice"); it.Hidden {
 		t.Fatal("no move item for keys in the file")
@@ -240,7 +224,7 @@ func (brokenKeychain) Delete(string) error              { return errNoSecretServ
 // core's sentence in an error dialog, the file is untouched and the app
 // carries on.
 func TestKeychainUnavailable(t *testing.T) {
-	d, dlg, tr := startDemoApp(t, brokenKeychain{})
+	d, _, dlg, tr := startDemoApp(t, brokenKeychain{})
 	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
 	orig, err := os.ReadFile(d.credentialsFile)
 	if err != nil {
