@@ -101,29 +101,6 @@ func TestZenityEntryLocales(t *testing.T) {
 	}
 }
 
-// TestZenityClosedByContext: canceling the context (Quit) closes the dialog
-// and reports a cancel.
-func TestZenityClosedByContext(t *testing.T) {
-	startXvfb(t)
-	z := Zenity{Locale: tray.Locale{UTF8: true}}
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan error, 1)
-	go func() {
-		_, err := z.AskCode(ctx, "myaccount", "", "")
-		ch <- err
-	}()
-	xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
-	cancel()
-	select {
-	case err := <-ch:
-		if !errors.Is(err, session.ErrCanceled) {
-			t.Errorf("err %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("dialog still open after cancel")
-	}
-}
-
 // TestZenityConfirm drives the real question dialog under both locales:
 // Return presses "Move keys" (yes), Escape is a no, and neither is an
 // error; the long text with brackets and "=" is shown as is (no markup).
@@ -165,24 +142,38 @@ func TestZenityConfirm(t *testing.T) {
 	}
 }
 
-// TestZenityConfirmClosedByContext: Quit closes an open confirmation.
-func TestZenityConfirmClosedByContext(t *testing.T) {
-	startXvfb(t)
+// TestZenityClosedByContext: canceling the context (Quit) closes an open
+// code dialog or confirmation and reports a cancel.
+func TestZenityClosedByContext(t *testing.T) {
 	z := Zenity{Locale: tray.Locale{UTF8: true}}
-	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan error, 1)
-	go func() {
-		_, err := z.Confirm(ctx, "awsmfa \u2014 myaccount", "Move?")
-		ch <- err
-	}()
-	xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
-	cancel()
-	select {
-	case err := <-ch:
-		if !errors.Is(err, session.ErrCanceled) {
-			t.Errorf("err %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("dialog still open after cancel")
+	for _, tc := range []struct {
+		name string
+		open func(ctx context.Context) error
+	}{
+		{"code", func(ctx context.Context) error {
+			_, err := z.AskCode(ctx, "myaccount", "", "")
+			return err
+		}},
+		{"confirm", func(ctx context.Context) error {
+			_, err := z.Confirm(ctx, "awsmfa \u2014 myaccount", "Move?")
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			startXvfb(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			ch := make(chan error, 1)
+			go func() { ch <- tc.open(ctx) }()
+			xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
+			cancel()
+			select {
+			case err := <-ch:
+				if !errors.Is(err, session.ErrCanceled) {
+					t.Errorf("err %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("dialog still open after cancel")
+			}
+		})
 	}
 }
