@@ -170,13 +170,13 @@ func scaleInProcess(res map[string]benchResult, raw string, o options) *table {
 	if o.quick {
 		benchtime = "3x"
 	}
-	t.note("`go test -run '^$' -bench '%s' -benchmem -benchtime %s ./session`; the raw output follows.", benchPattern, benchtime)
+	t.note("`go test -run '^$' -bench '%s' -benchmem -benchtime %s ./session`; its output:", benchPattern, benchtime)
 	var lines []string
 	for _, l := range strings.Split(raw, "\n") {
 		if strings.HasPrefix(l, "Benchmark") {
-			lines = append(lines, "    "+l)
+			lines = append(lines, l)
 		}
 	}
-	t.notes = append(t.notes, "Raw:\n\n"+strings.Join(lines, "\n"))
+	t.raw = strings.Join(lines, "\n")
 	return t
 }

@@ -15,6 +15,7 @@ type table struct {
 	rows  [][]string
 	notes []string
 	load  string // 1-minute load average when the section started
+	raw   string // printed after the notes as a fenced block
 }
 
 func newTable(title string, head ...string) *table {
@@ -63,6 +64,9 @@ func (t *table) print(w io.Writer, m machine) {
 		for _, n := range t.notes {
 			fmt.Fprintln(w, "- "+n)
 		}
+	}
+	if t.raw != "" {
+		fmt.Fprintf(w, "\n```text\n%s\n```\n", strings.TrimRight(t.raw, "\n"))
 	}
 }
 
