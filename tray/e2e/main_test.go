@@ -128,6 +128,13 @@ func setUp(m *testing.M) (int, error) {
 	}
 	defer bus.Close()
 	harness.bus = bus
+	activation := filepath.Join(binDir, "activation")
+	if err := os.Mkdir(activation, 0o700); err != nil {
+		return 1, fmt.Errorf("create activation dir: %w", err)
+	}
+	if err := guardActivation(bus.conn, activation); err != nil {
+		return 1, err
+	}
 
 	// A build failure fails only the tests that need that binary, so the
 	// harness self-test still runs while the app is being written.

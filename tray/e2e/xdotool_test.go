@@ -67,9 +67,15 @@ func typeInto(t *testing.T, id, text string) {
 // cancel.
 func pressEscape(t *testing.T, id string) {
 	t.Helper()
+	pressKey(t, id, "Escape")
+}
+
+// pressKey focuses window id and presses key (an X keysym name).
+func pressKey(t *testing.T, id, key string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if _, err := xdotool(ctx, "windowfocus", "--sync", id, "key", "Escape"); err != nil {
+	if _, err := xdotool(ctx, "windowfocus", "--sync", id, "key", key); err != nil {
 		t.Fatal(err)
 	}
 }
