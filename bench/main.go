@@ -21,6 +21,7 @@ type options struct {
 	traySettle time.Duration
 	trayIdle   time.Duration
 	trayEnv    []string
+	trayN      int
 	keep       bool
 }
 
@@ -39,6 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.traySettle, "tray-settle", 0, "tray: read RSS this long after start (default 60s, -quick 5s)")
 	fs.DurationVar(&o.trayIdle, "tray-idle", 0, "tray: idle window for CPU time (default 5m, -quick 10s)")
 	trayEnv := fs.String("tray-env", "", "tray: extra KEY=VALUE settings, space-separated (e.g. GOGC=50)")
+	fs.IntVar(&o.trayN, "tray-profiles", 20, "tray: number of MFA profiles in its files")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temp folder (binaries, files, tray log)")
 	if err := fs.Parse(args); err != nil {
 		return o, err

@@ -19,7 +19,6 @@ const (
 	rssTarget     = 20_000_000 // bytes
 	idleCPUTarget = 50 * time.Millisecond
 	idleTarget    = 5 * time.Minute
-	trayProfiles  = 20
 )
 
 // procStat is what /proc says about one process at one instant.
@@ -120,7 +119,7 @@ func traySection(bins binaries, tmp string, o options) (*table, error) {
 		return t, nil
 	}
 	home := filepath.Join(tmp, "tray")
-	config, cred := profilegen.Files(trayProfiles, time.Now())
+	config, cred := profilegen.Files(o.trayN, time.Now())
 	if err := writeAWSFiles(home, config, cred); err != nil {
 		return nil, err
 	}
@@ -193,7 +192,7 @@ func traySection(bins binaries, tmp string, o options) (*table, error) {
 		return nil, err
 	}
 
-	t := newTable(fmt.Sprintf("Tray at rest: awsmfa-tray with %d profiles under dbus-run-session", trayProfiles),
+	t := newTable(fmt.Sprintf("Tray at rest: awsmfa-tray with %s profiles under dbus-run-session", thousands(o.trayN)),
 		"measure", "value", "target")
 	verdict := func(ok bool, target string) string {
 		if ok {
@@ -219,7 +218,8 @@ func traySection(bins binaries, tmp string, o options) (*table, error) {
 	t.add(fmt.Sprintf("wake-ups (context switches) over %s idle", dur(o.trayIdle)),
 		fmt.Sprintf("%d (%.1f a minute)", sw, float64(sw)/o.trayIdle.Minutes()), "")
 	t.add("OS threads", fmt.Sprint(after.threads), "")
-	t.note("Profiles: %d in all (a third each active, expired, logged out); no StatusNotifierWatcher or notification daemon on the private bus, so the app logs that and serves its menu on D-Bus as on a desktop.", trayProfiles)
+	t.note("Profiles: a third each active, expired, logged out; no StatusNotifierWatcher or notification daemon on the private bus, so the app logs that and serves its menu on D-Bus as on a desktop.")
+	t.note("Idle CPU is mostly the once-a-minute tick that re-reads the files and updates the time-left labels; it grows with the number of profiles.")
 	if len(o.trayEnv) > 0 {
 		t.note("Extra environment: %s.", strings.Join(o.trayEnv, " "))
 	}
