@@ -5,5 +5,6 @@
 // the menu through com.canonical.dbusmenu, and types MFA codes into the real
 // zenity dialog with xdotool. It needs dbus-run-session (dbus), Xvfb (xvfb),
 // zenity and xdotool (and gnome-keyring for the keychain scenario); without
-// them the tests skip, except under CI=true, where they fail. Run it with plain `go test ./tray/e2e/`.
+// them the tests skip, except under CI=true, where they fail. Run it with
+// plain `go test ./tray/e2e/`.
 package e2e
