@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -62,12 +63,16 @@ func runKeychain(a *app, g globals, args []string) error {
 			fmt.Fprintln(a.stdout, "No MFA profiles")
 			return nil
 		}
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		out := bufio.NewWriter(a.stdout)
+		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "PROFILE\tLONG-TERM\tKEYS IN\tPROBLEM")
 		for _, l := range locs {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Profile, l.LongTerm, l.Store, dash(problemText(l.Problem)))
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		return out.Flush()
 	}
 	return usagef("keychain", "unknown keychain action %q: use import, export or status", verb)
 }

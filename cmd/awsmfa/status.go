@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -46,7 +47,10 @@ func runStatus(a *app, g globals, args []string) error {
 		fmt.Fprintln(a.stdout, "Add mfa_serial to a profile whose long-term keys are in [<name>Perm], or run 'awsmfa setup'.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	// One write for the whole table: unbuffered, a thousand profiles cost
+	// some fifteen thousand write calls.
+	out := bufio.NewWriter(a.stdout)
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tSTATE\tLEFT\tEXPIRES\tLONG-TERM\tMFA SERIAL\tPROBLEM")
 	for _, st := range list {
 		p := st.Profile
@@ -59,10 +63,10 @@ func runStatus(a *app, g globals, args []string) error {
 	}
 	for _, st := range list {
 		if st.Profile.Warning != "" {
-			fmt.Fprintf(a.stdout, "note: %s\n", st.Profile.Warning)
+			fmt.Fprintf(out, "note: %s\n", st.Profile.Warning)
 		}
 	}
-	return nil
+	return out.Flush()
 }
 
 func leftCell(st session.Status) string {
