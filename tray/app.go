@@ -72,6 +72,11 @@ type Config struct {
 	// NotifyBefore is how long before expiry the warning fires; 0 turns
 	// the warning off.
 	NotifyBefore time.Duration
+	// WarnBefore is the core's expiring window (session.Config.WarnBefore),
+	// with which the minute tick moves states on between file reads. 0
+	// means NotifyBefore when that is set, else session.DefaultWarnBefore:
+	// the core gets the same value as NotifyBefore, and 0 means its default.
+	WarnBefore time.Duration
 	// CodeHint, when set, adds a line to the code dialog of a profile (demo
 	// mode shows the current code).
 	CodeHint func(profile string) string
@@ -95,8 +100,12 @@ type App struct {
 	done   chan struct{} // closed when the loop has returned
 
 	// Owned by the loop goroutine.
-	snap      session.Snapshot
+	files     []string // the config and credentials files
+	warn      time.Duration
+	snap      session.Snapshot // the last read, moved to the clock's now on each render
 	snapErr   error
+	fileSig   string // statSignature of files just before that read
+	warnOff   bool   // a read disagreed with warn; logged once
 	auto      AutostartState
 	logins    map[string]bool // profiles whose login flow is running
 	imports   map[string]bool // profiles whose keychain move is running
@@ -139,6 +148,7 @@ func New(cfg Config) *App {
 		logins:  map[string]bool{},
 		imports: map[string]bool{},
 		alerts:  session.NewAlerts(cfg.NotifyBefore),
+		warn:    stateWindow(cfg),
 	}
 }
 
@@ -159,17 +169,18 @@ func (a *App) Run(ctx context.Context) error {
 		a.waitWork(3 * time.Second)
 		close(a.done)
 	}()
+	cfgFile, credFile := a.cfg.Core.Paths()
+	a.files = []string{cfgFile, credFile}
 	if a.cfg.WatchFiles {
-		cfgFile, credFile := a.cfg.Core.Paths()
 		go func() {
-			err := WatchFiles(ctx, []string{cfgFile, credFile}, func() { a.Post(FilesChanged{}) }, a.log)
+			err := WatchFiles(ctx, a.files, func() { a.Post(FilesChanged{}) }, a.log)
 			if err != nil {
 				a.log.Warn("file watcher stopped", "err", err)
 			}
 		}()
 	}
 	a.readAutostart()
-	a.refresh()
+	a.reload()
 	for {
 		if a.step(ctx) {
 			return nil
@@ -217,12 +228,20 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	case Quit:
 		a.log.Info("quit clicked")
 		return true
-	case Tick, FilesChanged:
-		a.refresh()
+	case Tick:
+		// Only the times left move: the files are read again only if they
+		// changed since the last read, or that read failed.
+		if a.stale() {
+			a.reload()
+		} else {
+			a.render()
+		}
+	case FilesChanged:
+		a.reload()
 	case Refresh:
 		a.log.Info("refresh clicked")
 		a.readAutostart()
-		a.refresh()
+		a.reload()
 	case LoginClicked:
 		a.startLogin(ctx, ev.Profile)
 	case LoginDone:
@@ -237,29 +256,33 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 			a.notify(fmt.Sprintf("%s: logged in until %s", ev.Profile, a.clockTime(ev.Session.Expiration)),
 				"Use it with AWS_PROFILE="+ev.Profile+" or --profile "+ev.Profile+".")
 		}
-		a.refresh()
+		a.reload()
 	case LogoutClicked:
 		a.startLogout(ev.Profile)
 	case LogoutAll:
 		a.startLogout("")
 	case LogoutDone:
 		a.finishLogout(ev)
-		a.refresh()
+		a.reload()
 	case ToggleAutostart:
 		a.toggleAutostart()
-		a.refresh()
+		a.render()
 	case KeychainClicked:
 		a.startKeychain(ctx, ev.Profile)
 	case KeychainDone:
 		a.finishKeychain(ev)
-		a.refresh()
+		a.reload()
 	}
 	return false
 }
 
-// refresh reads the files, re-renders the menu and sends any expiry
-// notices now due.
-func (a *App) refresh() {
+// reload reads the files (the snapshot, then where the keys live) and
+// renders. It runs at start, when the watcher says the files changed, on
+// Refresh, and after our own login, logout or keychain move; a tick reads
+// only when stale says so.
+func (a *App) reload() {
+	// Taken before the read: a change during it differs on the next tick.
+	a.fileSig = statSignature(a.files)
 	snap, err := a.cfg.Core.Snapshot()
 	if err != nil {
 		if a.snapErr == nil || a.snapErr.Error() != err.Error() {
@@ -267,13 +290,49 @@ func (a *App) refresh() {
 		}
 		a.snap, a.snapErr = session.Snapshot{Taken: a.cfg.Clock.Now()}, err
 	} else {
+		a.checkWindow(snap)
 		a.snap, a.snapErr = snap, nil
-		for _, n := range a.alerts.Due(snap) {
+	}
+	a.readKeyStores()
+	a.render()
+}
+
+// stale reports whether a tick must read the files: the last read failed,
+// or the files changed since it. The watcher normally reports a change
+// first; this catches one it has not reported yet (an edit just before
+// the tick) or cannot see, for two stat calls a minute.
+func (a *App) stale() bool {
+	return a.snapErr != nil || a.keysErr != nil || statSignature(a.files) != a.fileSig
+}
+
+// checkWindow logs, once, when the core's states disagree with what
+// statusAt makes of them with our window: then Config.WarnBefore is not
+// the core's, and ticks would show states a read does not.
+func (a *App) checkWindow(snap session.Snapshot) {
+	if a.warnOff {
+		return
+	}
+	for _, st := range snap.Profiles {
+		if at := statusAt(st, snap.Taken, a.warn); at.State != st.State || at.Left != st.Left {
+			a.warnOff = true
+			a.log.Warn("the core's expiring window differs from the tray's; set Config.WarnBefore to the core's",
+				"profile", st.Profile.Name, "core", st.State.String(), "tray", at.State.String(), "window", a.warn)
+			return
+		}
+	}
+}
+
+// render moves the last read's states to the clock's now, sends the
+// expiry notices now due and shows the menu. It reads no file, so a
+// laptop that slept past an expiry sees it on the first tick after waking.
+func (a *App) render() {
+	if a.snapErr == nil {
+		moveTo(&a.snap, a.cfg.Clock.Now(), a.warn)
+		for _, n := range a.alerts.Due(a.snap) {
 			a.log.Info("expiry notice", "profile", n.Profile)
 			a.notify(n.Title, n.Body)
 		}
 	}
-	a.readKeyStores()
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr, KeyStores: a.keyStores()})
 	if s := m.Shape(); s != a.lastShape {
 		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))
@@ -289,8 +348,11 @@ func (a *App) refresh() {
 func (a *App) nextWake() time.Duration {
 	now := a.cfg.Clock.Now()
 	next := now.Truncate(time.Minute).Add(time.Minute)
-	if c := session.NextChange(a.snap, a.cfg.NotifyBefore); !c.IsZero() && c.After(now) && c.Before(next) {
-		next = c
+	// The state flips at the core's window, the warning at NotifyBefore.
+	for _, w := range []time.Duration{a.warn, a.cfg.NotifyBefore} {
+		if c := session.NextChange(a.snap, w); !c.IsZero() && c.After(now) && c.Before(next) {
+			next = c
+		}
 	}
 	// A little past the instant, so the state has flipped when we look.
 	return next.Sub(now) + 50*time.Millisecond

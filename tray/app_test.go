@@ -49,6 +49,12 @@ type fakeCore struct {
 	storesErr error
 	importFn  func(ctx context.Context, name string) error
 	imports   []string
+
+	// File reads: Snapshot and KeychainStatus calls, what Snapshot fails
+	// with, and the files Paths names (none by default).
+	snapshots, keyReads int
+	snapErr             error
+	cfgFile, credFile   string
 }
 
 func newFakeCore(clock *fakeClock, names ...string) *fakeCore {
@@ -67,6 +73,10 @@ func newFakeCore(clock *fakeClock, names ...string) *fakeCore {
 func (c *fakeCore) Snapshot() (session.Snapshot, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.snapshots++
+	if c.snapErr != nil {
+		return session.Snapshot{}, c.snapErr
+	}
 	now := c.clock.Now()
 	s := session.Snapshot{Taken: now}
 	for _, p := range c.profiles {
@@ -121,7 +131,15 @@ func (c *fakeCore) LogoutAll() ([]string, error) {
 	return out, nil
 }
 
-func (c *fakeCore) Paths() (string, string) { return "", "" }
+func (c *fakeCore) Paths() (string, string) { return c.cfgFile, c.credFile }
+
+// reads returns how many times the files were read for a snapshot and for
+// the key stores.
+func (c *fakeCore) reads() (snapshots, keyReads int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.snapshots, c.keyReads
+}
 
 func (c *fakeCore) KeychainStatus(probe bool) ([]session.KeyLocation, error) {
 	if probe {
@@ -129,6 +147,7 @@ func (c *fakeCore) KeychainStatus(probe bool) ([]session.KeyLocation, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.keyReads++
 	if c.storesErr != nil {
 		return nil, c.storesErr
 	}

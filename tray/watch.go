@@ -160,8 +160,18 @@ func (w *watcher) unwatched() bool {
 
 // signature changes when any file appears, goes, or changes size or time.
 func (w *watcher) signature() string {
+	return statSignature(slices.Sorted(maps.Keys(w.files)))
+}
+
+// statSignature changes when one of files appears, goes, or changes size
+// or modification time (of a symlink's target). It costs a stat per file,
+// no read.
+func statSignature(files []string) string {
 	s := ""
-	for _, f := range slices.Sorted(maps.Keys(w.files)) {
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
 		fi, err := os.Stat(f)
 		if err != nil {
 			s += f + ":none;"

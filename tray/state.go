@@ -1,0 +1,48 @@
+package tray
+
+import (
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+// statusAt is st, read from the files earlier, as it stands at now: a
+// session with a known expiration moves to active, expiring or expired
+// exactly as the core decides (session's stateAt: expired when no time is
+// left, expiring within warn). Everything else is what the read found.
+// This lets the minute tick count down without reading the files again;
+// TestStatusAtAgreesWithCore holds it to session.Manager.Snapshot.
+func statusAt(st session.Status, now time.Time, warn time.Duration) session.Status {
+	if !st.HasSession || st.Expiration.IsZero() {
+		return st
+	}
+	left := st.Expiration.Sub(now)
+	switch {
+	case left <= 0:
+		st.State, st.Left = session.Expired, 0
+	case left <= warn:
+		st.State, st.Left = session.Expiring, left
+	default:
+		st.State, st.Left = session.Active, left
+	}
+	return st
+}
+
+// moveTo brings every status in s to now, in place.
+func moveTo(s *session.Snapshot, now time.Time, warn time.Duration) {
+	s.Taken = now
+	for i := range s.Profiles {
+		s.Profiles[i] = statusAt(s.Profiles[i], now, warn)
+	}
+}
+
+// stateWindow is the core's expiring window as Config describes it.
+func stateWindow(cfg Config) time.Duration {
+	switch {
+	case cfg.WarnBefore > 0:
+		return cfg.WarnBefore
+	case cfg.NotifyBefore > 0:
+		return cfg.NotifyBefore
+	}
+	return session.DefaultWarnBefore
+}
