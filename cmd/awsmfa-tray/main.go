@@ -158,6 +158,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			Exe:          exe,
 			Locale:       loc,
 			NotifyBefore: notifyBefore,
+			WarnBefore:   notifyBefore, // the core's window, so ticks agree with reads
 			CodeHint:     codeHint,
 			WatchFiles:   true,
 			Logger:       logger,
