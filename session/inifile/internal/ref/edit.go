@@ -1,0 +1,338 @@
+package ref
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+var (
+	// ErrDuplicateSection: the section's header appears more than once, so
+	// botocore refuses the file and an edit could not say which copy wins.
+	ErrDuplicateSection = errors.New("duplicate section")
+	// ErrInvalid: a section name, key or value that the AWS readers would
+	// not read back exactly as given.
+	ErrInvalid = errors.New("invalid")
+	// ErrUnsafeEdit: the edit would change how a reader sees some other key
+	// (a pathological file layout). Nothing was changed.
+	ErrUnsafeEdit = errors.New("unsafe edit")
+)
+
+// Set gives key the value in section: it rewrites the key's line in place as
+// "key = value" (keeping the key's spelling), removing its nested lines and
+// any earlier copy of the key in the section, or adds the line after the
+// section's last key. A missing section is appended at the end of the file.
+// On error the File is unchanged. Errors never contain the value.
+func (f *File) Set(section, key, value string) error {
+	if err := checkSection(section); err != nil {
+		return err
+	}
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if err := checkValue(section, key, value); err != nil {
+		return err
+	}
+	a := f.analysis()
+	blocks := a.blocksOf(section)
+	if len(blocks) > 1 {
+		return duplicateErr(section, len(blocks))
+	}
+	lk := strings.ToLower(key)
+	eol := f.EOL()
+	var out []string
+	if len(blocks) == 0 {
+		out = append(out, f.lines...)
+		if n := len(out); n > 0 {
+			// Always exactly one separator line, even after a blank one,
+			// so RemoveEmptySection can undo the append byte for byte.
+			out[n-1] = terminate(out[n-1], eol)
+			out = append(out, eol)
+		}
+		out = append(out, "["+section+"]"+eol, propLine(key, value)+eol)
+	} else {
+		b := blocks[0]
+		drop := a.keyLines(b, lk)
+		last := -1 // the key line to rewrite in place
+		for i := b.header; i < b.end; i++ {
+			if a.info[i].kind == kindKey && a.info[i].key == lk {
+				last = i
+			}
+		}
+		if len(drop) == 1 && last >= 0 && !isLineSpace(f.lines[last][0]) {
+			// Already "key = value" (any spacing or separator, no comment,
+			// no quotes): leave the user's formatting alone.
+			if _, v, ok := splitProperty(lineContent(f.lines[last])); ok && v == value {
+				return nil
+			}
+		}
+		ins := b.header // insert after this line when the key is new
+		for i := b.header + 1; i < b.end; i++ {
+			k := a.info[i].kind
+			if k == kindKey || k == kindNested || k == kindOther && isLineSpace(f.lines[i][0]) {
+				ins = i
+			}
+		}
+		out = make([]string, 0, len(f.lines)+2)
+		for i, l := range f.lines {
+			switch {
+			case i == last:
+				spelling := strings.TrimSpace(keyText(lineContent(l)))
+				if checkKey(spelling) != nil || strings.ToLower(spelling) != lk {
+					spelling = key
+				}
+				out = append(out, propLine(spelling, value)+lineEnding(l))
+			case drop[i]:
+			default:
+				out = append(out, l)
+			}
+			if last < 0 && i == ins {
+				out[len(out)-1] = terminate(out[len(out)-1], eol)
+				out = append(out, propLine(key, value)+eol)
+			}
+		}
+	}
+	return f.commit(out, section, lk, &value)
+}
+
+// Delete removes every line of key in section, with its nested lines, and
+// nothing else: comments and blank lines stay. It reports whether anything
+// was removed; a missing section or key is not an error.
+func (f *File) Delete(section, key string) (bool, error) {
+	a := f.analysis()
+	blocks := a.blocksOf(section)
+	if len(blocks) > 1 {
+		return false, duplicateErr(section, len(blocks))
+	}
+	if len(blocks) == 0 {
+		return false, nil
+	}
+	lk := strings.ToLower(key)
+	drop := a.keyLines(blocks[0], lk)
+	if len(drop) == 0 {
+		return false, nil
+	}
+	out := make([]string, 0, len(f.lines))
+	for i, l := range f.lines {
+		if !drop[i] {
+			out = append(out, l)
+		}
+	}
+	if err := f.commit(out, section, lk, nil); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func duplicateErr(section string, n int) error {
+	return fmt.Errorf("section [%s] appears %d times in the file; merge them into one by hand: %w", section, n, ErrDuplicateSection)
+}
+
+func (a *analysis) blocksOf(section string) []block {
+	var bs []block
+	if section == "" {
+		return nil
+	}
+	for _, b := range a.blocks {
+		if b.name == section {
+			bs = append(bs, b)
+		}
+	}
+	return bs
+}
+
+// keyLines marks the lines of key in block b: its key lines and the nested
+// lines they own.
+func (a *analysis) keyLines(b block, lk string) map[int]bool {
+	drop := map[int]bool{}
+	for i := b.header + 1; i < b.end; i++ {
+		li := a.info[i]
+		if li.kind == kindKey && li.key == lk || li.kind == kindNested && drop[li.owner] {
+			drop[i] = true
+		}
+	}
+	return drop
+}
+
+// commit installs the new lines after checking that a fresh parse sees
+// exactly the old content with only section/key changed (to *want, or
+// removed when want is nil).
+func (f *File) commit(out []string, section, lk string, want *string) error {
+	old := f.analysis()
+	na := analyse(out)
+	if err := sameExcept(old, na, section, lk, want); err != nil {
+		return fmt.Errorf("editing %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", lk, section, ErrUnsafeEdit)
+	}
+	f.lines, f.a = out, na
+	return nil
+}
+
+func sameExcept(old, na *analysis, section, lk string, want *string) error {
+	if na.count[section] > 1 {
+		return errors.New("section duplicated")
+	}
+	for name, c := range na.count {
+		if name != section && old.count[name] != c {
+			return errors.New("section count changed")
+		}
+	}
+	for name, os := range old.secs {
+		ns, ok := na.secs[name]
+		if !ok {
+			return errors.New("section lost")
+		}
+		for k, ov := range os.vals {
+			if name == section && k == lk {
+				continue
+			}
+			nv, ok := ns.vals[k]
+			if !ok || !sameValue(ov, nv) {
+				return errors.New("value changed")
+			}
+		}
+	}
+	for name, ns := range na.secs {
+		os := old.secs[name]
+		if os == nil && name != section {
+			return errors.New("section added")
+		}
+		for k := range ns.vals {
+			if name == section && k == lk {
+				continue
+			}
+			if os == nil || os.vals[k] == nil {
+				return errors.New("key added")
+			}
+		}
+	}
+	var got *value
+	if s := na.secs[section]; s != nil {
+		got = s.vals[lk]
+	}
+	switch {
+	case want == nil && got != nil:
+		return errors.New("key still present")
+	case want != nil && (got == nil || got.mp != nil || got.str != *want):
+		return errors.New("key not read back")
+	}
+	return nil
+}
+
+func sameValue(a, b *value) bool {
+	if a.str != b.str || (a.mp == nil) != (b.mp == nil) || len(a.mp) != len(b.mp) {
+		return false
+	}
+	for k, v := range a.mp {
+		if w, ok := b.mp[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+func propLine(key, value string) string {
+	if value == "" {
+		return key + " ="
+	}
+	return key + " = " + value
+}
+
+// keyText is the text before the separator of a property line.
+func keyText(s string) string {
+	s = strings.TrimLeft(s, " \t")
+	i, j := strings.Index(s, "="), strings.Index(s, ":")
+	if i < 0 || j >= 0 && j < i {
+		i = j
+	}
+	if i < 0 {
+		return s
+	}
+	return s[:i]
+}
+
+// lineEnding returns l's terminator ("" for an unterminated last line).
+func lineEnding(l string) string {
+	switch {
+	case strings.HasSuffix(l, "\r\n"):
+		return "\r\n"
+	case strings.HasSuffix(l, "\n"):
+		return "\n"
+	}
+	return ""
+}
+
+// terminate ends an unterminated last line with eol.
+func terminate(l, eol string) string {
+	if strings.HasSuffix(l, "\n") {
+		return l
+	}
+	if eol == "\r\n" && strings.HasSuffix(l, "\r") {
+		return l + "\n"
+	}
+	return l + eol
+}
+
+func checkSection(section string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("section name %q %s: %w", section, why, ErrInvalid)
+	}
+	if section == "" {
+		return bad("is empty")
+	}
+	if !utf8.ValidString(section) || hasControl(section) {
+		return bad("has control characters or invalid UTF-8")
+	}
+	if strings.ContainsAny(section, "[]#;") {
+		return bad("may not contain [ ] # or ;")
+	}
+	if n, ok := headerName("[" + section + "]"); !ok || n != section {
+		return bad("is not in normal form (no leading, trailing or double spaces)")
+	}
+	return nil
+}
+
+func checkKey(key string) error {
+	if key == "" {
+		return fmt.Errorf("empty key name: %w", ErrInvalid)
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("=:[]#;\"'", c) >= 0 {
+			return fmt.Errorf("key name %q may hold only printable ASCII other than = : [ ] # ; and quotes: %w", key, ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// checkValue refuses values that a reader would not read back byte for
+// byte. The messages never include the value: it may be a secret.
+func checkValue(section, key, value string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("value for %s in [%s] %s: %w", key, section, why, ErrInvalid)
+	}
+	switch {
+	case !utf8.ValidString(value):
+		return bad("is not valid UTF-8")
+	case hasControl(value):
+		return bad("contains a line break or control character")
+	case strings.TrimSpace(value) != value:
+		return bad("has leading or trailing white space")
+	case len(value) > 0 && strings.ContainsRune(`"'`, rune(value[0])) && strings.ContainsRune(`"'`, rune(value[len(value)-1])):
+		return bad("is wrapped in quotes, which readers strip")
+	}
+	k, v, ok := asProperty(propLine(key, value))
+	if !ok || k != strings.ToLower(key) || v != value {
+		return bad("would be cut by readers (e.g. at \" #\" or \" ;\")")
+	}
+	return nil
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < ' ' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,137 @@
+package ref
+
+import (
+	"bytes"
+	"strings"
+)
+
+var bom = "\xEF\xBB\xBF"
+
+// File is a line-preserving view of an AWS shared config/credentials file.
+// The zero value is an empty file. A File is not safe for concurrent use.
+type File struct {
+	bom   bool     // the data started with a UTF-8 byte-order mark
+	lines []string // each with its own terminator; only the last may lack "\n"
+	a     *analysis
+}
+
+// Parse splits data into lines. It never fails: lines it does not
+// understand are kept verbatim, and Parse(b).Bytes() equals b for every b.
+// A leading byte-order mark is kept, and the first section is still found
+// behind it (unlike aws-sdk-go-v2, which then misses that section).
+func Parse(data []byte) *File {
+	f := &File{}
+	s := string(data)
+	if strings.HasPrefix(s, bom) {
+		f.bom, s = true, s[len(bom):]
+	}
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			f.lines = append(f.lines, s)
+			break
+		}
+		f.lines = append(f.lines, s[:i+1])
+		s = s[i+1:]
+	}
+	return f
+}
+
+// Bytes returns the file's current content.
+func (f *File) Bytes() []byte {
+	var b bytes.Buffer
+	n := 0
+	for _, l := range f.lines {
+		n += len(l)
+	}
+	b.Grow(n + len(bom))
+	if f.bom {
+		b.WriteString(bom)
+	}
+	for _, l := range f.lines {
+		b.WriteString(l)
+	}
+	return b.Bytes()
+}
+
+// HasBOM reports whether the file starts with a UTF-8 byte-order mark.
+// aws-sdk-go-v2 does not see the first section of such a file.
+func (f *File) HasBOM() bool { return f.bom }
+
+// EOL is the line ending used for new lines: the ending of the first line,
+// or "\n" when no line is terminated yet (unless the only line ends in a
+// "\r" that is waiting for its "\n").
+func (f *File) EOL() string {
+	for _, l := range f.lines {
+		if strings.HasSuffix(l, "\r\n") {
+			return "\r\n"
+		}
+		if strings.HasSuffix(l, "\n") {
+			return "\n"
+		}
+		if strings.HasSuffix(l, "\r") {
+			return "\r\n"
+		}
+	}
+	return "\n"
+}
+
+func (f *File) analysis() *analysis {
+	if f.a == nil {
+		f.a = analyse(f.lines)
+	}
+	return f.a
+}
+
+// Sections returns the normalised section names in order of first
+// appearance, each once. "[]" headers are left out: readers ignore them.
+func (f *File) Sections() []string {
+	return append([]string(nil), f.analysis().order...)
+}
+
+// Count returns how many headers normalise to section.
+func (f *File) Count(section string) int {
+	return f.analysis().count[section]
+}
+
+// Get returns what aws-sdk-go-v2 reads for key in section: inline comments
+// cut, quotes stripped, keys case-insensitive, duplicate sections merged
+// with the later key winning. A key holding a nested block reads as "".
+func (f *File) Get(section, key string) (string, bool) {
+	s, ok := f.analysis().secs[section]
+	if !ok {
+		return "", false
+	}
+	v, ok := s.vals[strings.ToLower(key)]
+	if !ok {
+		return "", false
+	}
+	return v.str, true
+}
+
+// Nested returns the sub-properties of a nested block such as "s3 =".
+func (f *File) Nested(section, key string) (map[string]string, bool) {
+	s, ok := f.analysis().secs[section]
+	if !ok {
+		return nil, false
+	}
+	v, ok := s.vals[strings.ToLower(key)]
+	if !ok || v.mp == nil {
+		return nil, false
+	}
+	m := make(map[string]string, len(v.mp))
+	for k, x := range v.mp {
+		m[k] = x
+	}
+	return m, true
+}
+
+// Keys returns the lowercased top-level keys of section in order of first
+// appearance, each once. Nested sub-properties are not keys.
+func (f *File) Keys(section string) []string {
+	s, ok := f.analysis().secs[section]
+	if !ok {
+		return nil
+	}
+	return append([]string(nil), s.order...)
+}

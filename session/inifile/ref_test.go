@@ -1,0 +1,156 @@
+package inifile
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile/internal/ref"
+)
+
+// FuzzMatchesReference runs a random sequence of edits on a random file
+// through File and through internal/ref (the original parser and editor,
+// which re-parse the whole file after every edit) and requires the same
+// outcome after every step: the same bytes, the same error kind, the same
+// reading of every section and key, and the same classification of every
+// line.
+func FuzzMatchesReference(f *testing.F) {
+	addGoldenSeeds(f, func(b []byte) {
+		f.Add(b, []byte{0, 0, 0, 0, 0, 1, 0, 0, 2, 2, 0, 0, 3, 0, 0}, "tok/+=")
+		f.Add(b, []byte{0, 200, 9, 2, 200, 9, 3, 200, 9}, "2026-01-01T00:00:00Z")
+		f.Add(b, []byte{2, 1, 0, 2, 1, 1, 2, 1, 2, 3, 1, 0}, "")
+		f.Add(b, []byte{1, 2, 200, 0, 3, 200, 2, 2, 0}, "a=b ;c")
+	})
+	f.Add([]byte("[a]\nk = v\n  x = 1\n"), []byte{1, 0, 0}, "")
+	f.Add([]byte("[a]\ns3 =\nk = v\n  x = 1\n"), []byte{2, 0, 1}, "")
+	f.Add([]byte("\xEF\xBB\xBF[a]\r\nk = v\r"), []byte{0, 200, 1, 2, 200, 1, 3, 200, 1}, "x")
+	f.Fuzz(func(t *testing.T, data, prog []byte, val string) {
+		got, want := Parse(data), ref.Parse(data)
+		sameAsReference(t, "parse", got, want)
+		for step := 0; len(prog) >= 3 && step < 8; step++ {
+			op, s, k := prog[0], prog[1], prog[2]
+			prog = prog[3:]
+			section := pickSection(want.Sections(), s)
+			key := pickKey(want.Keys(section), k)
+			value := []string{val, "", fmt.Sprintf("v%d", step), "x ;y"}[int(k)%4]
+			var gerr, werr error
+			var gok, wok bool
+			what := fmt.Sprintf("step %d", step)
+			switch op % 4 {
+			case 0, 1:
+				what += fmt.Sprintf(": Set(%q, %q, %q)", section, key, value)
+				gerr, werr = got.Set(section, key, value), want.Set(section, key, value)
+			case 2:
+				what += fmt.Sprintf(": Delete(%q, %q)", section, key)
+				gok, gerr = got.Delete(section, key)
+				wok, werr = want.Delete(section, key)
+			case 3:
+				what += fmt.Sprintf(": RemoveEmptySection(%q)", section)
+				gok, gerr = got.RemoveEmptySection(section)
+				wok, werr = want.RemoveEmptySection(section)
+			}
+			if g, w := errorKind(gerr), refErrorKind(werr); g != w || gok != wok {
+				t.Fatalf("%s: got %v, %v (%s); reference %v, %v (%s)", what, gok, gerr, g, wok, werr, w)
+			}
+			sameAsReference(t, what, got, want)
+		}
+	})
+}
+
+// pickSection chooses an existing section, or (for a high selector) a new
+// or unusual name.
+func pickSection(secs []string, sel byte) string {
+	if int(sel) < len(secs) {
+		return secs[sel]
+	}
+	extra := []string{"fuzz-new", "profile fuzz", "default", "a", "profile  x", " bad", ""}
+	return extra[int(sel)%len(extra)]
+}
+
+func pickKey(keys []string, sel byte) string {
+	if sel < 128 && len(keys) > 0 {
+		return keys[int(sel)%len(keys)]
+	}
+	extra := []string{"aws_session_token", "aws_security_token", "expiration", "s3", "K", "bad key", ""}
+	return extra[int(sel)%len(extra)]
+}
+
+func errorKind(err error) string {
+	switch {
+	case err == nil:
+		return "nil"
+	case errors.Is(err, ErrInvalid):
+		return "invalid"
+	case errors.Is(err, ErrDuplicateSection):
+		return "duplicate"
+	case errors.Is(err, ErrUnsafeEdit):
+		return "unsafe"
+	}
+	return "other: " + err.Error()
+}
+
+func refErrorKind(err error) string {
+	switch {
+	case err == nil:
+		return "nil"
+	case errors.Is(err, ref.ErrInvalid):
+		return "invalid"
+	case errors.Is(err, ref.ErrDuplicateSection):
+		return "duplicate"
+	case errors.Is(err, ref.ErrUnsafeEdit):
+		return "unsafe"
+	}
+	return "other: " + err.Error()
+}
+
+// sameAsReference compares everything a caller or an edit can observe.
+func sameAsReference(t *testing.T, what string, got *File, want *ref.File) {
+	t.Helper()
+	if g, w := got.Bytes(), want.Bytes(); string(g) != string(w) {
+		t.Fatalf("%s: bytes\n got %q\nwant %q", what, g, w)
+	}
+	if got.EOL() != want.EOL() || got.HasBOM() != want.HasBOM() {
+		t.Fatalf("%s: EOL or BOM differ", what)
+	}
+	if g, w := got.Sections(), want.Sections(); !slices.Equal(g, w) {
+		t.Fatalf("%s: Sections() = %q; reference %q", what, g, w)
+	}
+	for _, s := range append(want.Sections(), "", "zz-missing") {
+		if g, w := got.Count(s), want.Count(s); g != w {
+			t.Fatalf("%s: Count(%q) = %d; reference %d", what, s, g, w)
+		}
+		if g, w := got.Keys(s), want.Keys(s); !slices.Equal(g, w) {
+			t.Fatalf("%s: Keys(%q) = %q; reference %q", what, s, g, w)
+		}
+		for _, k := range append(want.Keys(s), "zz-missing") {
+			gv, gok := got.Get(s, k)
+			wv, wok := want.Get(s, k)
+			if gv != wv || gok != wok {
+				t.Fatalf("%s: Get(%q, %q) = %q, %v; reference %q, %v", what, s, k, gv, gok, wv, wok)
+			}
+			gn, gok := got.Nested(s, k)
+			wn, wok := want.Nested(s, k)
+			if !maps.Equal(gn, wn) || gok != wok {
+				t.Fatalf("%s: Nested(%q, %q) = %v, %v; reference %v, %v", what, s, k, gn, gok, wn, wok)
+			}
+		}
+	}
+	if g, w := len(got.lines), want.Lines(); g != w {
+		t.Fatalf("%s: %d lines; reference %d", what, g, w)
+	}
+	for i := range want.Lines() {
+		gk, gkey, gown := lineKindOf(got, i)
+		wk, wkey, wown := want.LineKind(i)
+		if gk != wk || gkey != wkey || gown != wown {
+			t.Fatalf("%s: line %d %q is (%d %q %d); reference (%d %q %d)", what, i, got.lines[i], gk, gkey, gown, wk, wkey, wown)
+		}
+	}
+}
+
+// lineKindOf is File's classification of line i, in the reference's terms.
+func lineKindOf(f *File, i int) (kind uint8, key string, owner int) {
+	li := f.analysis().info[i]
+	return uint8(li.kind), li.key, li.owner
+}
