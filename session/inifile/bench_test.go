@@ -31,6 +31,21 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseAll parses a 1,000-profile file and reads a key of every
+// section, as status does: every block gets analysed.
+func BenchmarkParseAll(b *testing.B) {
+	data := bigFile(1000)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		f := Parse(data)
+		for _, s := range f.Sections() {
+			if _, ok := f.Get(s, "aws_access_key_id"); !ok {
+				b.Fatal("missing")
+			}
+		}
+	}
+}
+
 // BenchmarkUpdate is one login's write into a 1,000-profile file: lock,
 // read, parse, four Sets and a Delete, temp file, fsync, rename, fsync.
 func BenchmarkUpdate(b *testing.B) {

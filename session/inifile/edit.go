@@ -35,65 +35,71 @@ func (f *File) Set(section, key, value string) error {
 		return err
 	}
 	a := f.analysis()
-	blocks := a.blocksOf(section)
-	if len(blocks) > 1 {
-		return duplicateErr(section, len(blocks))
+	bis := a.blockIndexes(section)
+	if len(bis) > 1 {
+		return duplicateErr(section, len(bis))
 	}
 	lk := strings.ToLower(key)
 	eol := f.EOL()
-	var out []string
-	if len(blocks) == 0 {
-		out = append(out, f.lines...)
-		if n := len(out); n > 0 {
+	if len(bis) == 0 {
+		// Append the section to the last block (the preamble, in a file
+		// without headers).
+		bi := len(a.blocks) - 1
+		b := a.blocks[bi]
+		repl := make([]string, 0, b.end-b.header+3)
+		repl = append(repl, f.lines[b.header:b.end]...)
+		if n := len(repl); n > 0 {
 			// Always exactly one separator line, even after a blank one,
 			// so RemoveEmptySection can undo the append byte for byte.
-			out[n-1] = terminate(out[n-1], eol)
-			out = append(out, eol)
+			repl[n-1] = terminate(repl[n-1], eol)
+			repl = append(repl, eol)
 		}
-		out = append(out, "["+section+"]"+eol, propLine(key, value)+eol)
-	} else {
-		b := blocks[0]
-		drop := a.keyLines(b, lk)
-		last := -1 // the key line to rewrite in place
-		for i := b.header; i < b.end; i++ {
-			if a.info[i].kind == kindKey && a.info[i].key == lk {
-				last = i
-			}
-		}
-		if len(drop) == 1 && last >= 0 && !isLineSpace(f.lines[last][0]) {
-			// Already "key = value" (any spacing or separator, no comment,
-			// no quotes): leave the user's formatting alone.
-			if _, v, ok := splitProperty(lineContent(f.lines[last])); ok && v == value {
-				return nil
-			}
-		}
-		ins := b.header // insert after this line when the key is new
-		for i := b.header + 1; i < b.end; i++ {
-			k := a.info[i].kind
-			if k == kindKey || k == kindNested || k == kindOther && isLineSpace(f.lines[i][0]) {
-				ins = i
-			}
-		}
-		out = make([]string, 0, len(f.lines)+2)
-		for i, l := range f.lines {
-			switch {
-			case i == last:
-				spelling := strings.TrimSpace(keyText(lineContent(l)))
-				if checkKey(spelling) != nil || strings.ToLower(spelling) != lk {
-					spelling = key
-				}
-				out = append(out, propLine(spelling, value)+lineEnding(l))
-			case drop[i]:
-			default:
-				out = append(out, l)
-			}
-			if last < 0 && i == ins {
-				out[len(out)-1] = terminate(out[len(out)-1], eol)
-				out = append(out, propLine(key, value)+eol)
-			}
+		repl = append(repl, "["+section+"]"+eol, propLine(key, value)+eol)
+		return f.replaceBlock(bi, repl, section, lk, &value)
+	}
+	bi := bis[0]
+	b := a.fill(bi)
+	lines := f.lines[b.header:b.end]
+	drop, ndrop := keyLinesIn(b, lk)
+	last := -1 // the key line to rewrite in place
+	for j := 1; j < len(lines); j++ {
+		if b.info[j].kind == kindKey && b.info[j].key == lk {
+			last = j
 		}
 	}
-	return f.commit(out, section, lk, &value)
+	if ndrop == 1 && last >= 0 && !isLineSpace(lines[last][0]) {
+		// Already "key = value" (any spacing or separator, no comment,
+		// no quotes): leave the user's formatting alone.
+		if _, v, ok := splitProperty(lineContent(lines[last])); ok && v == value {
+			return nil
+		}
+	}
+	ins := 0 // insert after this line when the key is new
+	for j := 1; j < len(lines); j++ {
+		k := b.info[j].kind
+		if k == kindKey || k == kindNested || k == kindOther && isLineSpace(lines[j][0]) {
+			ins = j
+		}
+	}
+	repl := make([]string, 0, len(lines)+1)
+	for j, l := range lines {
+		switch {
+		case j == last:
+			spelling := strings.TrimSpace(keyText(lineContent(l)))
+			if checkKey(spelling) != nil || strings.ToLower(spelling) != lk {
+				spelling = key
+			}
+			repl = append(repl, propLine(spelling, value)+lineEnding(l))
+		case drop[j]:
+		default:
+			repl = append(repl, l)
+		}
+		if last < 0 && j == ins {
+			repl[len(repl)-1] = terminate(repl[len(repl)-1], eol)
+			repl = append(repl, propLine(key, value)+eol)
+		}
+	}
+	return f.replaceBlock(bi, repl, section, lk, &value)
 }
 
 // Delete removes every line of key in section, with its nested lines, and
@@ -101,25 +107,26 @@ func (f *File) Set(section, key, value string) error {
 // was removed; a missing section or key is not an error.
 func (f *File) Delete(section, key string) (bool, error) {
 	a := f.analysis()
-	blocks := a.blocksOf(section)
-	if len(blocks) > 1 {
-		return false, duplicateErr(section, len(blocks))
+	bis := a.blockIndexes(section)
+	if len(bis) > 1 {
+		return false, duplicateErr(section, len(bis))
 	}
-	if len(blocks) == 0 {
+	if len(bis) == 0 {
 		return false, nil
 	}
 	lk := strings.ToLower(key)
-	drop := a.keyLines(blocks[0], lk)
-	if len(drop) == 0 {
+	b := a.fill(bis[0])
+	drop, ndrop := keyLinesIn(b, lk)
+	if ndrop == 0 {
 		return false, nil
 	}
-	out := make([]string, 0, len(f.lines))
-	for i, l := range f.lines {
-		if !drop[i] {
-			out = append(out, l)
+	repl := make([]string, 0, b.end-b.header-ndrop)
+	for j, l := range f.lines[b.header:b.end] {
+		if !drop[j] {
+			repl = append(repl, l)
 		}
 	}
-	if err := f.commit(out, section, lk, nil); err != nil {
+	if err := f.replaceBlock(bis[0], repl, section, lk, nil); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -129,38 +136,41 @@ func duplicateErr(section string, n int) error {
 	return fmt.Errorf("section [%s] appears %d times in the file; merge them into one by hand: %w", section, n, ErrDuplicateSection)
 }
 
-func (a *analysis) blocksOf(section string) []block {
-	var bs []block
-	if section == "" {
-		return nil
-	}
-	for _, b := range a.blocks {
-		if b.name == section {
-			bs = append(bs, b)
+// keyLinesIn marks the lines of key lk in block b (counted from its first
+// line): its key lines and the nested lines they own.
+func keyLinesIn(b *block, lk string) (drop []bool, n int) {
+	drop = make([]bool, len(b.info))
+	for j := 1; j < len(b.info); j++ {
+		li := b.info[j]
+		if li.kind == kindKey && li.key == lk || li.kind == kindNested && drop[li.owner] {
+			drop[j] = true
+			n++
 		}
 	}
-	return bs
+	return drop, n
 }
 
-// keyLines marks the lines of key in block b: its key lines and the nested
-// lines they own.
+// keyLines is keyLinesIn by line index in the file.
 func (a *analysis) keyLines(b block, lk string) map[int]bool {
 	drop := map[int]bool{}
-	for i := b.header + 1; i < b.end; i++ {
-		li := a.info[i]
-		if li.kind == kindKey && li.key == lk || li.kind == kindNested && drop[li.owner] {
-			drop[i] = true
+	rel, _ := keyLinesIn(&b, lk)
+	for j, d := range rel {
+		if d {
+			drop[b.header+j] = true
 		}
 	}
 	return drop
 }
 
-// commit installs the new lines after checking that a fresh parse sees
-// exactly the old content with only section/key changed (to *want, or
-// removed when want is nil).
-func (f *File) commit(out []string, section, lk string, want *string) error {
+// replaceBlock installs repl in place of block bi after checking that a
+// fresh parse sees exactly the old content with only section/key changed
+// (to *want, or removed when want is nil).
+func (f *File) replaceBlock(bi int, repl []string, section, lk string, want *string) error {
 	old := f.analysis()
-	na := analyse(out)
+	b := old.blocks[bi]
+	out := make([]string, 0, len(f.lines)-(b.end-b.header)+len(repl))
+	out = append(append(append(out, f.lines[:b.header]...), repl...), f.lines[b.end:]...)
+	na := scan(out, f.heads)
 	if err := sameExcept(old, na, section, lk, want); err != nil {
 		return fmt.Errorf("editing %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", lk, section, ErrUnsafeEdit)
 	}
@@ -168,47 +178,56 @@ func (f *File) commit(out []string, section, lk string, want *string) error {
 	return nil
 }
 
+func (a *analysis) count(name string) int {
+	if j, ok := a.names[name]; ok {
+		return a.secs[j].count
+	}
+	return 0
+}
+
 func sameExcept(old, na *analysis, section, lk string, want *string) error {
-	if na.count[section] > 1 {
+	if na.count(section) > 1 {
 		return errors.New("section duplicated")
 	}
-	for name, c := range na.count {
-		if name != section && old.count[name] != c {
+	for name, j := range na.names {
+		if name != section && old.count(name) != na.secs[j].count {
 			return errors.New("section count changed")
 		}
 	}
-	for name, os := range old.secs {
-		ns, ok := na.secs[name]
+	for _, name := range old.order {
+		okvs, _, _ := old.section(name)
+		nkvs, nidx, ok := na.section(name)
 		if !ok {
 			return errors.New("section lost")
 		}
-		for k, ov := range os.vals {
-			if name == section && k == lk {
+		for i := range okvs {
+			if name == section && okvs[i].key == lk {
 				continue
 			}
-			nv, ok := ns.vals[k]
-			if !ok || !sameValue(ov, nv) {
+			nv, ok := lookup(nkvs, nidx, okvs[i].key)
+			if !ok || !sameValue(&okvs[i].val, nv) {
 				return errors.New("value changed")
 			}
 		}
 	}
-	for name, ns := range na.secs {
-		os := old.secs[name]
-		if os == nil && name != section {
+	for _, name := range na.order {
+		nkvs, _, _ := na.section(name)
+		okvs, oidx, ok := old.section(name)
+		if !ok && name != section {
 			return errors.New("section added")
 		}
-		for k := range ns.vals {
-			if name == section && k == lk {
+		for _, x := range nkvs {
+			if name == section && x.key == lk {
 				continue
 			}
-			if os == nil || os.vals[k] == nil {
+			if _, found := lookup(okvs, oidx, x.key); !ok || !found {
 				return errors.New("key added")
 			}
 		}
 	}
 	var got *value
-	if s := na.secs[section]; s != nil {
-		got = s.vals[lk]
+	if kvs, idx, ok := na.section(section); ok {
+		got, _ = lookup(kvs, idx, lk)
 	}
 	switch {
 	case want == nil && got != nil:

@@ -1,9 +1,6 @@
 package inifile
 
-import (
-	"bytes"
-	"strings"
-)
+import "strings"
 
 var bom = "\xEF\xBB\xBF"
 
@@ -13,6 +10,7 @@ type File struct {
 	bom   bool     // the data started with a UTF-8 byte-order mark
 	lines []string // each with its own terminator; only the last may lack "\n"
 	a     *analysis
+	heads int // lines starting with '[': about how many sections to expect
 }
 
 // Parse splits data into lines. It never fails: lines it does not
@@ -25,7 +23,11 @@ func Parse(data []byte) *File {
 	if strings.HasPrefix(s, bom) {
 		f.bom, s = true, s[len(bom):]
 	}
+	f.lines = make([]string, 0, strings.Count(s, "\n")+1)
 	for len(s) > 0 {
+		if s[0] == '[' {
+			f.heads++
+		}
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
 			f.lines = append(f.lines, s)
@@ -39,19 +41,18 @@ func Parse(data []byte) *File {
 
 // Bytes returns the file's current content.
 func (f *File) Bytes() []byte {
-	var b bytes.Buffer
 	n := 0
 	for _, l := range f.lines {
 		n += len(l)
 	}
-	b.Grow(n + len(bom))
+	b := make([]byte, 0, n+len(bom))
 	if f.bom {
-		b.WriteString(bom)
+		b = append(b, bom...)
 	}
 	for _, l := range f.lines {
-		b.WriteString(l)
+		b = append(b, l...)
 	}
-	return b.Bytes()
+	return b
 }
 
 // HasBOM reports whether the file starts with a UTF-8 byte-order mark.
@@ -78,7 +79,7 @@ func (f *File) EOL() string {
 
 func (f *File) analysis() *analysis {
 	if f.a == nil {
-		f.a = analyse(f.lines)
+		f.a = scan(f.lines, f.heads)
 	}
 	return f.a
 }
@@ -91,18 +92,22 @@ func (f *File) Sections() []string {
 
 // Count returns how many headers normalise to section.
 func (f *File) Count(section string) int {
-	return f.analysis().count[section]
+	a := f.analysis()
+	if j, ok := a.names[section]; ok {
+		return a.secs[j].count
+	}
+	return 0
 }
 
 // Get returns what aws-sdk-go-v2 reads for key in section: inline comments
 // cut, quotes stripped, keys case-insensitive, duplicate sections merged
 // with the later key winning. A key holding a nested block reads as "".
 func (f *File) Get(section, key string) (string, bool) {
-	s, ok := f.analysis().secs[section]
+	kvs, idx, ok := f.analysis().section(section)
 	if !ok {
 		return "", false
 	}
-	v, ok := s.vals[strings.ToLower(key)]
+	v, ok := lookup(kvs, idx, strings.ToLower(key))
 	if !ok {
 		return "", false
 	}
@@ -111,11 +116,11 @@ func (f *File) Get(section, key string) (string, bool) {
 
 // Nested returns the sub-properties of a nested block such as "s3 =".
 func (f *File) Nested(section, key string) (map[string]string, bool) {
-	s, ok := f.analysis().secs[section]
+	kvs, idx, ok := f.analysis().section(section)
 	if !ok {
 		return nil, false
 	}
-	v, ok := s.vals[strings.ToLower(key)]
+	v, ok := lookup(kvs, idx, strings.ToLower(key))
 	if !ok || v.mp == nil {
 		return nil, false
 	}
@@ -129,9 +134,13 @@ func (f *File) Nested(section, key string) (map[string]string, bool) {
 // Keys returns the lowercased top-level keys of section in order of first
 // appearance, each once. Nested sub-properties are not keys.
 func (f *File) Keys(section string) []string {
-	s, ok := f.analysis().secs[section]
+	kvs, _, ok := f.analysis().section(section)
 	if !ok {
 		return nil
 	}
-	return append([]string(nil), s.order...)
+	keys := make([]string, len(kvs))
+	for i, x := range kvs {
+		keys[i] = x.key
+	}
+	return keys
 }

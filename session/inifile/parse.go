@@ -2,9 +2,20 @@ package inifile
 
 import "strings"
 
-// This file is a line-by-line port of aws-sdk-go-v2 config/internal/ini
-// (tokenize.go, strings.go, parse.go) that also records, for each line, what
+// This file ports aws-sdk-go-v2 config/internal/ini (tokenize.go,
+// strings.go, parse.go) line by line, and also records, for each line, what
 // it is and which key owns it, so edits can touch exactly one key's lines.
+//
+// The SDK parser forgets everything but the section name at a header, so
+// the file is a run of blocks (the lines before the first header, then
+// each header with the lines up to the next) that each parse on their own.
+// The analysis uses that twice: a first pass only finds the headers, and
+// a block's lines are classified when something asks about that block
+// (status reads them all, a login's write only its own section); and an
+// edit re-parses only the block it changed (see edit.go).
+//
+// internal/ref keeps the original whole-file version; FuzzMatchesReference
+// checks that this one agrees with it line for line.
 
 type lineKind uint8
 
@@ -18,17 +29,31 @@ const (
 )
 
 type lineInfo struct {
-	kind  lineKind
-	block int    // index into analysis.blocks; -1 before the first header
 	key   string // lowercased key, for kindKey
-	owner int    // for kindNested: index of the owning kindKey line
+	owner int32  // for kindNested: the owning kindKey line, counted from the block's first line; else -1
+	kind  lineKind
 }
 
-// block is one section header and the lines up to the next header.
+// block is a run of lines that readers parse on their own.
 type block struct {
-	name   string // normalised; "" for "[]", whose lines the SDK ignores
-	header int    // line index of the header
+	name   string // normalised; "" for "[]" (whose lines readers ignore) and the preamble
+	header int    // line index of the header (of the first line, for the preamble)
 	end    int    // exclusive
+	pre    bool   // the lines before the first header: no header line, keys ignored
+
+	// Filled on demand by analysis.fill.
+	done bool
+	info []lineInfo     // one per line from header to end
+	kvs  []kv           // the keys the block sets, in order of first appearance, with their final values
+	idx  map[string]int // key → index in kvs, once there are more than manyKeys
+}
+
+// manyKeys: sections with more keys get a map; fewer are scanned.
+const manyKeys = 8
+
+type kv struct {
+	key string
+	val value
 }
 
 // value mirrors the SDK's ini.Value: a string, or a map for nested blocks.
@@ -37,89 +62,225 @@ type value struct {
 	mp  map[string]string
 }
 
-type section struct {
-	vals  map[string]*value
-	order []string // keys in order of first appearance
+// secEntry is one normalised section name.
+type secEntry struct {
+	count  int     // how many headers
+	first  int     // index in blocks of the first of them
+	merged *merged // the merged view of duplicate sections, built on demand
+}
+
+type merged struct {
+	kvs []kv
+	idx map[string]int
 }
 
 type analysis struct {
-	info   []lineInfo
-	blocks []block
-	secs   map[string]*section
+	lines  []string
+	blocks []block // blocks[0] is the preamble, possibly empty
+	names  map[string]int
+	secs   []secEntry
 	order  []string // section names in order of first appearance
-	count  map[string]int
+
+	// Chunks that block.info and block.kvs are cut from, so filling every
+	// block (status) costs a few allocations and filling one (a login's
+	// write) a small one.
+	infoFree  []lineInfo
+	kvFree    []kv
+	chunkSize int
 }
 
 // lineContent strips the line terminator ("\n", "\r\n", or a lone trailing
 // "\r") so that a CR never leaks into a key, value or section name.
 func lineContent(l string) string {
-	l = strings.TrimSuffix(l, "\n")
-	return strings.TrimSuffix(l, "\r")
+	if n := len(l); n > 0 && l[n-1] == '\n' {
+		l = l[:n-1]
+	}
+	if n := len(l); n > 0 && l[n-1] == '\r' {
+		l = l[:n-1]
+	}
+	return l
 }
 
-func analyse(lines []string) *analysis {
+// scan finds the headers; the blocks are filled on demand. heads is a
+// guess of how many there are.
+func scan(lines []string, heads int) *analysis {
 	a := &analysis{
-		info:  make([]lineInfo, len(lines)),
-		secs:  map[string]*section{},
-		count: map[string]int{},
+		lines:  lines,
+		blocks: make([]block, 1, heads+1),
+		names:  make(map[string]int, heads),
+		secs:   make([]secEntry, 0, heads),
+		order:  make([]string, 0, heads),
 	}
-	cur := -1      // current block
-	csec := ""     // current section name; "" means properties are ignored
-	ckey := ""     // current key, as in the SDK parser
-	ckeyLine := -1 // line of ckey
-	for i, raw := range lines {
-		s := lineContent(raw)
-		li := lineInfo{kind: kindOther, block: cur, owner: -1}
-		switch {
-		case strings.TrimSpace(s) == "":
-			li.kind = kindBlank
-		case isLineComment(s):
-			li.kind = kindComment
+	a.blocks[0] = block{pre: true, end: len(lines)}
+	for i, l := range lines {
+		if !mayBeHeader(l) {
+			continue
+		}
+		name, ok := headerName(lineContent(l))
+		if !ok {
+			continue
+		}
+		a.blocks[len(a.blocks)-1].end = i
+		a.blocks = append(a.blocks, block{name: name, header: i, end: len(lines)})
+		a.register(name, len(a.blocks)-1)
+	}
+	return a
+}
+
+// analyse is the whole analysis at once (tests compare with it).
+func analyse(lines []string) *analysis {
+	a := scan(lines, 0)
+	for i := range a.blocks {
+		a.fill(i)
+	}
+	return a
+}
+
+func (a *analysis) register(name string, bi int) {
+	if name == "" {
+		return
+	}
+	if j, ok := a.names[name]; ok {
+		a.secs[j].count++
+		a.secs[j].merged = nil
+		return
+	}
+	a.names[name] = len(a.secs)
+	a.secs = append(a.secs, secEntry{count: 1, first: bi})
+	a.order = append(a.order, name)
+}
+
+// mayBeHeader is a quick test that lets most lines skip headerName: after
+// ASCII white space, a header starts with '['. A non-ASCII byte might be
+// Unicode white space, which strings.TrimSpace also drops.
+func mayBeHeader(l string) bool {
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f':
+		case c == '[' || c >= 0x80:
+			return true
 		default:
-			if name, ok := headerName(s); ok {
-				if cur >= 0 {
-					a.blocks[cur].end = i
-				}
-				a.blocks = append(a.blocks, block{name: name, header: i, end: len(lines)})
-				cur = len(a.blocks) - 1
-				li.kind, li.block = kindHeader, cur
-				csec, ckey, ckeyLine = name, "", -1
-				if name != "" {
-					if a.count[name] == 0 {
-						a.secs[name] = &section{vals: map[string]*value{}}
-						a.order = append(a.order, name)
-					}
-					a.count[name]++
-				}
+			return false
+		}
+	}
+	return false
+}
+
+// fill classifies the lines of block bi and collects its keys.
+func (a *analysis) fill(bi int) *block {
+	b := &a.blocks[bi]
+	if b.done {
+		return b
+	}
+	n := b.end - b.header
+	if a.chunkSize == 0 {
+		a.chunkSize = 64
+	}
+	if n > cap(a.infoFree) {
+		a.infoFree = make([]lineInfo, max(n, a.chunkSize))
+		a.chunkSize = min(2*a.chunkSize, 4096)
+	}
+	b.info, a.infoFree = a.infoFree[:n:n], a.infoFree[n:]
+	if cap(a.kvFree) < manyKeys {
+		a.kvFree = make([]kv, 0, a.chunkSize)
+	}
+	kvs, idx := parseBlock(a.lines[b.header:b.end], !b.pre, !b.pre && b.name != "", b.info, a.kvFree)
+	if len(kvs) <= cap(a.kvFree) { // still in the chunk: keep its rest
+		a.kvFree = a.kvFree[len(kvs):len(kvs)]
+	}
+	b.kvs, b.idx = kvs[:len(kvs):len(kvs)], idx
+	b.done = true
+	return b
+}
+
+// parseBlock is the SDK's parser over one block; header says lines[0] is
+// the header, named that the block's properties count (a real section).
+// It fills info and returns the block's keys, appended to dst[:0] (so in
+// dst's array while they fit), with an index when there are many.
+func parseBlock(lines []string, header, named bool, info []lineInfo, dst []kv) ([]kv, map[string]int) {
+	dst = dst[:0]
+	var idx map[string]int
+	find := func(k string) int {
+		if idx != nil {
+			if i, ok := idx[k]; ok {
+				return i
+			}
+			return -1
+		}
+		for i := range dst {
+			if dst[i].key == k {
+				return i
+			}
+		}
+		return -1
+	}
+	// set is the SDK's handleProperty: a later key replaces the whole value.
+	set := func(k, v string) int {
+		if i := find(k); i >= 0 {
+			dst[i].val = value{str: v}
+			return i
+		}
+		dst = append(dst, kv{key: k, val: value{str: v}})
+		switch n := len(dst); {
+		case idx != nil:
+			idx[k] = n - 1
+		case n > manyKeys:
+			idx = make(map[string]int, 2*n)
+			for i, x := range dst {
+				idx[x.key] = i
+			}
+		}
+		return len(dst) - 1
+	}
+	ckey := -1            // index in dst of the current key, as in the SDK parser; -1 for none (or "")
+	ckeyLine := int32(-1) // its line
+	for j, raw := range lines {
+		li := lineInfo{kind: kindOther, owner: -1}
+		if j == 0 && header {
+			li.kind = kindHeader
+			info[j] = li
+			continue
+		}
+		s := lineContent(raw)
+		p := 0 // the first byte that is not ' ' or '\t'
+		for p < len(s) && (s[p] == ' ' || s[p] == '\t') {
+			p++
+		}
+		switch {
+		case p == len(s):
+			li.kind = kindBlank
+		case s[p] == '#' || s[p] == ';':
+			li.kind = kindComment
+		case (s[p] <= ' ' || s[p] >= 0x80) && strings.TrimSpace(s) == "":
+			li.kind = kindBlank // other ASCII or Unicode white space
+		case !named:
+			// Properties outside a section are ignored.
+		case p == 0:
+			k, v, ok := asProperty(s)
+			if !ok {
 				break
 			}
-			if !isLineSpace(s[0]) {
-				k, v, ok := asProperty(s)
-				if !ok || csec == "" {
-					break
-				}
-				a.secs[csec].set(k, v)
-				ckey, ckeyLine = k, i
-				li.kind, li.key = kindKey, k
-				break
+			ckey, ckeyLine = set(k, v), int32(j)
+			if k == "" {
+				ckey = -1 // the SDK's "no current key" is an empty name
 			}
-			trimmed := strings.TrimLeft(s, " \t")
+			li.kind, li.key = kindKey, k
+		default:
+			trimmed := s[p:]
 			if k, v, ok := splitProperty(trimmed); ok { // sub-property
-				if csec == "" {
-					break
-				}
-				k, v = strings.ToLower(k), unquote(v)
-				sec := a.secs[csec]
-				if ckey == "" || sec.vals[ckey].str != "" {
+				k, v = lower(k), unquote(v)
+				if ckey < 0 || dst[ckey].val.str != "" {
 					// The SDK "promotes" an orphaned sub-property to a
 					// normal property.
 					v = strings.TrimSpace(trimPropertyComment(v))
-					sec.set(k, v)
-					ckey, ckeyLine = k, i
+					ckey, ckeyLine = set(k, v), int32(j)
+					if k == "" {
+						ckey = -1
+					}
 					li.kind, li.key = kindKey, k
 					break
 				}
-				cv := sec.vals[ckey]
+				cv := &dst[ckey].val
 				if cv.mp == nil {
 					cv.mp = map[string]string{}
 				}
@@ -128,45 +289,130 @@ func analyse(lines []string) *analysis {
 				break
 			}
 			// continuation
-			if ckey == "" {
+			if ckey < 0 {
 				break
 			}
-			cv := a.secs[csec].vals[ckey]
-			if cv.str != "" && cv.mp == nil {
+			if cv := &dst[ckey].val; cv.str != "" && cv.mp == nil {
 				cv.str += "\n" + trimmed
 			}
 			li.kind, li.owner = kindNested, ckeyLine
 		}
-		a.info[i] = li
+		info[j] = li
 	}
-	return a
+	return dst, idx
 }
 
-// set is the SDK's handleProperty: a later key replaces the whole value.
-func (s *section) set(k, v string) {
-	if _, ok := s.vals[k]; !ok {
-		s.order = append(s.order, k)
+func lookup(kvs []kv, idx map[string]int, k string) (*value, bool) {
+	if idx != nil {
+		i, ok := idx[k]
+		if !ok {
+			return nil, false
+		}
+		return &kvs[i].val, true
 	}
-	s.vals[k] = &value{str: v}
+	for i := range kvs {
+		if kvs[i].key == k {
+			return &kvs[i].val, true
+		}
+	}
+	return nil, false
 }
 
-func isLineComment(line string) bool {
-	trimmed := strings.TrimLeft(line, " \t")
-	return strings.HasPrefix(trimmed, "#") || strings.HasPrefix(trimmed, ";")
+// section returns the keys readers see in section: its block's, or for
+// duplicate sections all their blocks' merged, the later key winning.
+func (a *analysis) section(name string) ([]kv, map[string]int, bool) {
+	j, ok := a.names[name]
+	if !ok {
+		return nil, nil, false
+	}
+	e := &a.secs[j]
+	if e.count == 1 {
+		b := a.fill(e.first)
+		return b.kvs, b.idx, true
+	}
+	if e.merged == nil {
+		var kvs []kv
+		m := map[string]int{}
+		for bi := e.first; bi < len(a.blocks); bi++ {
+			if a.blocks[bi].name != name {
+				continue
+			}
+			for _, x := range a.fill(bi).kvs {
+				if i, ok := m[x.key]; ok {
+					kvs[i].val = x.val
+				} else {
+					m[x.key] = len(kvs)
+					kvs = append(kvs, x)
+				}
+			}
+		}
+		e.merged = &merged{kvs: kvs, idx: m}
+	}
+	return e.merged.kvs, e.merged.idx, true
+}
+
+// blockIndexes returns the indexes of section's blocks.
+func (a *analysis) blockIndexes(section string) []int {
+	j, ok := a.names[section]
+	if !ok {
+		return nil
+	}
+	e := a.secs[j]
+	if e.count == 1 {
+		return []int{e.first}
+	}
+	var bis []int
+	for bi := e.first; bi < len(a.blocks); bi++ {
+		if a.blocks[bi].name == section {
+			bis = append(bis, bi)
+		}
+	}
+	return bis
+}
+
+// blocksOf returns section's blocks, filled.
+func (a *analysis) blocksOf(section string) []block {
+	var bs []block
+	for _, bi := range a.blockIndexes(section) {
+		bs = append(bs, *a.fill(bi))
+	}
+	return bs
+}
+
+// lineAt is line i's info, with owner counted from the top of the file.
+func (a *analysis) lineAt(i int) lineInfo {
+	lo, hi := 0, len(a.blocks)
+	for lo < hi { // the first block ending after i
+		m := (lo + hi) / 2
+		if a.blocks[m].end > i {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	b := a.fill(lo)
+	li := b.info[i-b.header]
+	if li.owner >= 0 {
+		li.owner += int32(b.header)
+	}
+	return li
 }
 
 // headerName is the SDK's asProfile: " [ type   name ] ; c" is "type name".
 func headerName(line string) (string, bool) {
 	t := strings.TrimSpace(trimProfileComment(line))
-	if !(strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]")) || len(t) < 2 {
+	if len(t) < 2 || t[0] != '[' || t[len(t)-1] != ']' {
 		return "", false
 	}
 	t = strings.TrimSpace(t[1 : len(t)-1])
 	typ, name := splitProfile(t)
-	if typ != "" {
-		return typ + " " + name, true
+	if typ == "" {
+		return name, true
 	}
-	return name, true
+	if len(typ)+1+len(name) == len(t) && t[len(typ)] == ' ' {
+		return t, true // already "type name": no need to build it
+	}
+	return typ + " " + name, true
 }
 
 // NormalizeSection returns the section name that the header line (without
@@ -182,36 +428,66 @@ func asProperty(line string) (key, val string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	return strings.ToLower(k), unquote(v), true
+	return lower(k), unquote(v), true
 }
 
+// lower is strings.ToLower without its second pass over keys that are
+// already lowercase ASCII, as nearly all are.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// trimProfileComment drops everything from the first '#' or ';'.
 func trimProfileComment(s string) string {
-	r, _, _ := strings.Cut(s, "#")
-	r, _, _ = strings.Cut(r, ";")
-	return r
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, ';'); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
+// trimPropertyComment cuts at the first " #", " ;", "\t#" or "\t;" (the
+// SDK cuts at each in turn, which comes to the same).
 func trimPropertyComment(s string) string {
-	r, _, _ := strings.Cut(s, " #")
-	r, _, _ = strings.Cut(r, " ;")
-	r, _, _ = strings.Cut(r, "\t#")
-	r, _, _ = strings.Cut(r, "\t;")
-	return r
+	end := len(s)
+	for _, c := range [2]byte{'#', ';'} {
+		for from := 1; from < end; {
+			i := strings.IndexByte(s[from:end], c)
+			if i < 0 {
+				break
+			}
+			i += from
+			if s[i-1] == ' ' || s[i-1] == '\t' {
+				end = i - 1
+				break
+			}
+			from = i + 1
+		}
+	}
+	return s[:end]
 }
 
 // splitProperty: ':' separates when it comes before '='.
 func splitProperty(s string) (string, string, bool) {
-	equalsi := strings.Index(s, "=")
-	coloni := strings.Index(s, ":")
-	sep := "="
-	if equalsi == -1 || coloni != -1 && coloni < equalsi {
-		sep = ":"
+	i := strings.IndexByte(s, '=')
+	before := s
+	if i >= 0 {
+		before = s[:i]
 	}
-	k, v, ok := strings.Cut(s, sep)
-	if !ok {
+	if c := strings.IndexByte(before, ':'); c >= 0 {
+		i = c
+	}
+	if i < 0 {
 		return "", "", false
 	}
-	return strings.TrimSpace(k), strings.TrimSpace(v), true
+	return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:]), true
 }
 
 // splitProfile splits at the first run of spaces/tabs; later runs are kept,

@@ -26,6 +26,16 @@ func FuzzMatchesReference(f *testing.F) {
 	f.Add([]byte("[a]\nk = v\n  x = 1\n"), []byte{1, 0, 0}, "")
 	f.Add([]byte("[a]\ns3 =\nk = v\n  x = 1\n"), []byte{2, 0, 1}, "")
 	f.Add([]byte("\xEF\xBB\xBF[a]\r\nk = v\r"), []byte{0, 200, 1, 2, 200, 1, 3, 200, 1}, "x")
+	// Unicode and other white space, empty key names, odd headers.
+	for _, in := range []string{
+		"\u00a0[a]\u2003\nk = v\n\u0085\n\v\n[b]\n\f# c\n\r[c]\n",
+		"[a]\n= v\n  x = 1\n  more\nk =\n  = y\n  z\n",
+		"[profile\tx]\n[profile  y  z]\n[ a ] ; c\n[]\nk = v\n[a]#\n",
+		"k = global\n  x = 1\n[a]\n  y = 2 ; c\n  w\nK: v=1 #c\n\tj = \"q\"\n",
+		"[a]\r\nk = v\r\n\r\n[b]\r",
+	} {
+		f.Add([]byte(in), []byte{0, 0, 0, 2, 0, 1, 0, 1, 2, 1, 2, 0, 3, 0, 0, 0, 200, 0, 3, 200, 0}, "new")
+	}
 	f.Fuzz(func(t *testing.T, data, prog []byte, val string) {
 		got, want := Parse(data), ref.Parse(data)
 		sameAsReference(t, "parse", got, want)
@@ -151,6 +161,6 @@ func sameAsReference(t *testing.T, what string, got *File, want *ref.File) {
 
 // lineKindOf is File's classification of line i, in the reference's terms.
 func lineKindOf(f *File, i int) (kind uint8, key string, owner int) {
-	li := f.analysis().info[i]
-	return uint8(li.kind), li.key, li.owner
+	li := f.analysis().lineAt(i)
+	return uint8(li.kind), li.key, int(li.owner)
 }

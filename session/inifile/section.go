@@ -8,24 +8,24 @@ package inifile
 // comment, a key), stays: it is the user's.
 func (f *File) RemoveEmptySection(section string) (bool, error) {
 	a := f.analysis()
-	blocks := a.blocksOf(section)
-	if len(blocks) > 1 {
-		return false, duplicateErr(section, len(blocks))
+	bis := a.blockIndexes(section)
+	if len(bis) > 1 {
+		return false, duplicateErr(section, len(bis))
 	}
-	if len(blocks) == 0 || blocks[0].end != len(f.lines) {
+	if len(bis) == 0 || a.blocks[bis[0]].end != len(f.lines) {
 		return false, nil
 	}
-	b := blocks[0]
-	for i := b.header + 1; i < b.end; i++ {
-		if a.info[i].kind != kindBlank {
+	b := a.fill(bis[0])
+	for _, li := range b.info[1:] {
+		if li.kind != kindBlank {
 			return false, nil
 		}
 	}
 	start := b.header
-	if start > 0 && a.info[start-1].kind == kindBlank {
+	if start > 0 && a.lineAt(start-1).kind == kindBlank {
 		start--
 	}
 	out := append([]string(nil), f.lines[:start]...)
-	f.lines, f.a = out, analyse(out)
+	f.lines, f.a = out, scan(out, f.heads)
 	return true, nil
 }
