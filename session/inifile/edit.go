@@ -3,6 +3,7 @@ package inifile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -162,20 +163,95 @@ func (a *analysis) keyLines(b block, lk string) map[int]bool {
 	return drop
 }
 
-// replaceBlock installs repl in place of block bi after checking that a
-// fresh parse sees exactly the old content with only section/key changed
-// (to *want, or removed when want is nil).
+// replaceBlock installs repl in place of block bi after checking that
+// readers see exactly the old content with only section/key changed (to
+// *want, or removed when want is nil). Every other line stays as it is and
+// a block parses on its own (the SDK keeps nothing across a header), so
+// only repl needs parsing: it must keep the block's header (and gain just
+// the new section's when Set appends one) and read the same but for key.
+// FuzzMatchesReference checks this against re-parsing the whole file.
 func (f *File) replaceBlock(bi int, repl []string, section, lk string, want *string) error {
-	old := f.analysis()
-	b := old.blocks[bi]
-	out := make([]string, 0, len(f.lines)-(b.end-b.header)+len(repl))
-	out = append(append(append(out, f.lines[:b.header]...), repl...), f.lines[b.end:]...)
-	na := scan(out, f.heads)
-	if err := sameExcept(old, na, section, lk, want); err != nil {
+	a := f.analysis()
+	old := a.fill(bi)
+	nbs := reblock(repl, old.header, old.pre)
+	if err := sameExcept(a, old, nbs, section, lk, want); err != nil {
 		return fmt.Errorf("editing %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", lk, section, ErrUnsafeEdit)
 	}
-	f.lines, f.a = out, na
+	f.install(bi, bi+1, repl, nbs)
 	return nil
+}
+
+// reblock parses lines, which start at line start of the file and replace
+// a block (the preamble if pre), into blocks. It returns nil if lines no
+// longer start with a header where the block had one.
+func reblock(lines []string, start int, pre bool) []block {
+	nbs := []block{{pre: true, header: start, end: start + len(lines)}}
+	for j, l := range lines {
+		if !mayBeHeader(l) {
+			continue
+		}
+		if name, ok := headerName(lineContent(l)); ok {
+			nbs[len(nbs)-1].end = start + j
+			nbs = append(nbs, block{name: name, header: start + j, end: start + len(lines)})
+		}
+	}
+	if !pre {
+		if nbs[0].end != start {
+			return nil
+		}
+		nbs = nbs[1:]
+	}
+	for i := range nbs {
+		b := &nbs[i]
+		b.info = make([]lineInfo, b.end-b.header)
+		b.kvs, b.idx = parseBlock(lines[b.header-start:b.end-start], !b.pre, !b.pre && b.name != "", b.info, nil)
+		b.done = true
+	}
+	return nbs
+}
+
+// install puts repl and its blocks nbs in place of blocks [bi, bj). Blocks
+// are only ever added or removed at the end of the file, so the indexes
+// of the others stay.
+func (f *File) install(bi, bj int, repl []string, nbs []block) {
+	a := f.a
+	lo, hi := a.blocks[bi].header, a.blocks[bj-1].end
+	delta := len(repl) - (hi - lo)
+	f.lines = slices.Replace(f.lines, lo, hi, repl...)
+	a.lines = f.lines
+	for i := bj; i < len(a.blocks); i++ {
+		a.blocks[i].header += delta
+		a.blocks[i].end += delta
+	}
+	for i := bi + len(nbs); i < bj; i++ {
+		a.unregister(a.blocks[i].name)
+	}
+	a.blocks = slices.Replace(a.blocks, bi, bj, nbs...)
+	for i := bj - bi; i < len(nbs); i++ {
+		a.register(nbs[i].name, bi+i)
+	}
+	for _, b := range nbs {
+		if j, ok := a.names[b.name]; ok {
+			a.secs[j].merged = nil
+		}
+	}
+}
+
+// unregister forgets a header of name; a name with no header left leaves
+// the section list.
+func (a *analysis) unregister(name string) {
+	j, ok := a.names[name]
+	if !ok {
+		return
+	}
+	a.secs[j].merged = nil
+	if a.secs[j].count--; a.secs[j].count > 0 {
+		return
+	}
+	delete(a.names, name)
+	if i := slices.Index(a.order, name); i >= 0 {
+		a.order = slices.Delete(a.order, i, i+1)
+	}
 }
 
 func (a *analysis) count(name string) int {
@@ -185,49 +261,49 @@ func (a *analysis) count(name string) int {
 	return 0
 }
 
-func sameExcept(old, na *analysis, section, lk string, want *string) error {
-	if na.count(section) > 1 {
-		return errors.New("section duplicated")
-	}
-	for name, j := range na.names {
-		if name != section && old.count(name) != na.secs[j].count {
-			return errors.New("section count changed")
-		}
-	}
-	for _, name := range old.order {
-		okvs, _, _ := old.section(name)
-		nkvs, nidx, ok := na.section(name)
-		if !ok {
-			return errors.New("section lost")
-		}
-		for i := range okvs {
-			if name == section && okvs[i].key == lk {
-				continue
-			}
-			nv, ok := lookup(nkvs, nidx, okvs[i].key)
-			if !ok || !sameValue(&okvs[i].val, nv) {
-				return errors.New("value changed")
-			}
-		}
-	}
-	for _, name := range na.order {
-		nkvs, _, _ := na.section(name)
-		okvs, oidx, ok := old.section(name)
-		if !ok && name != section {
-			return errors.New("section added")
-		}
-		for _, x := range nkvs {
-			if name == section && x.key == lk {
-				continue
-			}
-			if _, found := lookup(okvs, oidx, x.key); !ok || !found {
+// sameExcept checks that nbs, the new blocks for old, read exactly as old
+// does, except for key lk of section, which reads *want (or is gone when
+// want is nil). The one structural change allowed is Set appending the
+// missing section as a new last block.
+func sameExcept(a *analysis, old *block, nbs []block, section, lk string, want *string) error {
+	switch {
+	case len(nbs) == 1:
+	case len(nbs) == 2 && want != nil && nbs[1].name == section && a.count(section) == 0:
+		for _, x := range nbs[1].kvs {
+			if x.key != lk {
 				return errors.New("key added")
 			}
 		}
+	default:
+		return errors.New("headers changed")
+	}
+	nb := &nbs[0]
+	if nb.pre != old.pre || nb.name != old.name {
+		return errors.New("header changed")
+	}
+	edited := old.name == section
+	for i := range old.kvs {
+		if edited && old.kvs[i].key == lk {
+			continue
+		}
+		nv, ok := lookup(nb.kvs, nb.idx, old.kvs[i].key)
+		if !ok || !sameValue(&old.kvs[i].val, nv) {
+			return errors.New("value changed")
+		}
+	}
+	for _, x := range nb.kvs {
+		if edited && x.key == lk {
+			continue
+		}
+		if _, ok := lookup(old.kvs, old.idx, x.key); !ok {
+			return errors.New("key added")
+		}
 	}
 	var got *value
-	if kvs, idx, ok := na.section(section); ok {
-		got, _ = lookup(kvs, idx, lk)
+	for i := range nbs {
+		if nbs[i].name == section {
+			got, _ = lookup(nbs[i].kvs, nbs[i].idx, lk)
+		}
 	}
 	switch {
 	case want == nil && got != nil:

@@ -1,5 +1,10 @@
 package inifile
 
+import (
+	"fmt"
+	"slices"
+)
+
 // RemoveEmptySection drops section when it is the last block of the file
 // and holds nothing but blank lines, together with the one blank line that
 // separates it from the block before. That is the exact inverse of Set
@@ -21,11 +26,19 @@ func (f *File) RemoveEmptySection(section string) (bool, error) {
 			return false, nil
 		}
 	}
-	start := b.header
-	if start > 0 && a.lineAt(start-1).kind == kindBlank {
-		start--
+	// Drop the block, and the blank line before it from the block before
+	// (which reads the same without it).
+	bi := bis[0]
+	if b.header == 0 || a.lineAt(b.header-1).kind != kindBlank {
+		f.install(bi, bi+1, nil, nil)
+		return true, nil
 	}
-	out := append([]string(nil), f.lines[:start]...)
-	f.lines, f.a = out, scan(out, f.heads)
+	prev := a.fill(bi - 1)
+	repl := slices.Clone(f.lines[prev.header : b.header-1])
+	nbs := reblock(repl, prev.header, prev.pre)
+	if err := sameExcept(a, prev, nbs, section, "", nil); err != nil {
+		return false, fmt.Errorf("removing [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", section, ErrUnsafeEdit)
+	}
+	f.install(bi-1, bi+1, repl, nbs)
 	return true, nil
 }
