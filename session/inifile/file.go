@@ -1,6 +1,9 @@
 package inifile
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 var bom = "\xEF\xBB\xBF"
 
@@ -18,8 +21,17 @@ type File struct {
 // A leading byte-order mark is kept, and the first section is still found
 // behind it (unlike aws-sdk-go-v2, which then misses that section).
 func Parse(data []byte) *File {
+	return parseString(string(data))
+}
+
+// parseOwned is Parse without the copy, for a buffer that nobody will
+// modify again (one just read from disk): the lines point into it.
+func parseOwned(data []byte) *File {
+	return parseString(unsafe.String(unsafe.SliceData(data), len(data)))
+}
+
+func parseString(s string) *File {
 	f := &File{}
-	s := string(data)
 	if strings.HasPrefix(s, bom) {
 		f.bom, s = true, s[len(bom):]
 	}

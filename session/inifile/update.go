@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return &File{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	return Parse(data), nil
+	return parseOwned(data), nil
 }
 
 // Update edits the file at path atomically under a lock: it resolves
@@ -77,7 +78,7 @@ func Update(path string, edit func(*File) error) error {
 		if err != nil {
 			return err
 		}
-		f := Parse(orig)
+		f := parseOwned(orig)
 		if err := edit(f); err != nil {
 			return err
 		}
@@ -128,12 +129,8 @@ func writeAndReplace(target string, data []byte, mode fs.FileMode, orig []byte) 
 		beforeRename(target)
 	}
 	// The AWS CLI writes without a lock: if it wrote since we read, redo.
-	cur, _, err := readTarget(target)
-	if err != nil {
+	if same, err := holds(target, orig); err != nil || !same {
 		return false, err
-	}
-	if !bytes.Equal(cur, orig) {
-		return false, nil
 	}
 	if err := replaceFile(tmpName, target); err != nil {
 		return false, fmt.Errorf("replace %s: %w", target, err)
@@ -148,18 +145,70 @@ func writeAndReplace(target string, data []byte, mode fs.FileMode, orig []byte) 
 // readTarget returns the file's bytes and mode; a missing file is empty
 // with mode 0600.
 func readTarget(target string) ([]byte, fs.FileMode, error) {
-	data, err := os.ReadFile(target)
+	fh, err := os.Open(target)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, 0o600, nil
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("read %s: %w", target, err)
 	}
-	fi, err := os.Stat(target)
+	defer fh.Close()
+	fi, err := fh.Stat()
 	if err != nil {
 		return nil, 0, fmt.Errorf("stat %s: %w", target, err)
 	}
-	return data, fi.Mode().Perm(), nil
+	// One more byte than the size, so EOF shows without growing the buffer.
+	data := make([]byte, 0, fi.Size()+1)
+	for {
+		n, err := fh.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, fi.Mode().Perm(), nil
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("read %s: %w", target, err)
+		}
+		if len(data) == cap(data) { // it grew since the stat
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}
+
+// holds reports whether target still holds exactly orig (a missing file
+// holds nothing). It is the re-read before the rename, so it compares as it
+// reads, in chunks, and stops at the first difference or a size change.
+func holds(target string, orig []byte) (bool, error) {
+	fh, err := os.Open(target)
+	if errors.Is(err, fs.ErrNotExist) {
+		return len(orig) == 0, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", target, err)
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return false, fmt.Errorf("stat %s: %w", target, err)
+	}
+	if fi.Size() != int64(len(orig)) {
+		return false, nil
+	}
+	// One byte more than orig, so a file that grew after the stat differs.
+	buf := make([]byte, min(len(orig)+1, 64<<10))
+	off := 0
+	for {
+		n, err := fh.Read(buf)
+		if n > len(orig)-off || !bytes.Equal(buf[:n], orig[off:off+n]) {
+			return false, nil
+		}
+		off += n
+		if err == io.EOF {
+			return off == len(orig), nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("read %s: %w", target, err)
+		}
+	}
 }
 
 // resolveSymlinks follows symlinks by hand, because filepath.EvalSymlinks
