@@ -2,6 +2,7 @@ package tray
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
@@ -68,9 +69,19 @@ func (m Menu) Item(id string) (Item, bool) {
 // Shape is the ordered list of IDs and kinds: two menus with the same shape
 // differ only in labels and flags, so an adapter can update in place.
 func (m Menu) Shape() string {
-	var b strings.Builder
+	// Built by hand, not with fmt: it runs on every render, twice (the app
+	// and the adapter), over five items per profile.
+	n := 0
 	for _, it := range m.Items {
-		fmt.Fprintf(&b, "%d:%s\n", it.Kind, it.ID)
+		n += len(it.ID) + 3
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, it := range m.Items {
+		b.WriteString(strconv.Itoa(int(it.Kind)))
+		b.WriteByte(':')
+		b.WriteString(it.ID)
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
@@ -109,7 +120,8 @@ const (
 // inputs always give the same menu.
 func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	loc := opts.Locale
-	var m Menu
+	// Five items per profile and six after them, allocated once.
+	m := Menu{Items: make([]Item, 0, 5*len(s.Profiles)+8)}
 	add := func(it Item) { m.Items = append(m.Items, it) }
 
 	anySession := false
