@@ -240,7 +240,7 @@ func (f *File) install(bi, bj int, repl []string, nbs []block) {
 // unregister forgets a header of name; a name with no header left leaves
 // the section list.
 func (a *analysis) unregister(name string) {
-	j, ok := a.names[name]
+	j, ok := a.names[name] // no index, nothing to do
 	if !ok {
 		return
 	}
@@ -252,13 +252,6 @@ func (a *analysis) unregister(name string) {
 	if i := slices.Index(a.order, name); i >= 0 {
 		a.order = slices.Delete(a.order, i, i+1)
 	}
-}
-
-func (a *analysis) count(name string) int {
-	if j, ok := a.names[name]; ok {
-		return a.secs[j].count
-	}
-	return 0
 }
 
 // sameExcept checks that nbs, the new blocks for old, read exactly as old

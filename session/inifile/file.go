@@ -1,6 +1,9 @@
 package inifile
 
 import (
+	"bufio"
+	"bytes"
+	"io"
 	"strings"
 	"unsafe"
 )
@@ -67,6 +70,36 @@ func (f *File) Bytes() []byte {
 	return b
 }
 
+// equal reports whether the file's content is b, without building it.
+func (f *File) equal(b []byte) bool {
+	if f.bom {
+		if !bytes.HasPrefix(b, []byte(bom)) {
+			return false
+		}
+		b = b[len(bom):]
+	}
+	for _, l := range f.lines {
+		if len(l) > len(b) || string(b[:len(l)]) != l {
+			return false
+		}
+		b = b[len(l):]
+	}
+	return len(b) == 0
+}
+
+// writeTo writes the file's content through a small buffer, rather than
+// building it whole as Bytes does.
+func (f *File) writeTo(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if f.bom {
+		bw.WriteString(bom)
+	}
+	for _, l := range f.lines {
+		bw.WriteString(l)
+	}
+	return bw.Flush()
+}
+
 // HasBOM reports whether the file starts with a UTF-8 byte-order mark.
 // aws-sdk-go-v2 does not see the first section of such a file.
 func (f *File) HasBOM() bool { return f.bom }
@@ -99,16 +132,14 @@ func (f *File) analysis() *analysis {
 // Sections returns the normalised section names in order of first
 // appearance, each once. "[]" headers are left out: readers ignore them.
 func (f *File) Sections() []string {
-	return append([]string(nil), f.analysis().order...)
+	a := f.analysis()
+	a.index()
+	return append([]string(nil), a.order...)
 }
 
 // Count returns how many headers normalise to section.
 func (f *File) Count(section string) int {
-	a := f.analysis()
-	if j, ok := a.names[section]; ok {
-		return a.secs[j].count
-	}
-	return 0
+	return f.analysis().count(section)
 }
 
 // Get returns what aws-sdk-go-v2 reads for key in section: inline comments

@@ -77,9 +77,13 @@ type merged struct {
 type analysis struct {
 	lines  []string
 	blocks []block // blocks[0] is the preamble, possibly empty
-	names  map[string]int
-	secs   []secEntry
-	order  []string // section names in order of first appearance
+
+	// The section index, built on first need: a write looks up a few
+	// names, which a walk over the blocks answers faster than building it.
+	names map[string]int
+	secs  []secEntry
+	order []string // section names in order of first appearance
+	finds int      // lookups answered without the index
 
 	// Chunks that block.info and block.kvs are cut from, so filling every
 	// block (status) costs a few allocations and filling one (a login's
@@ -104,13 +108,7 @@ func lineContent(l string) string {
 // scan finds the headers; the blocks are filled on demand. heads is a
 // guess of how many there are.
 func scan(lines []string, heads int) *analysis {
-	a := &analysis{
-		lines:  lines,
-		blocks: make([]block, 1, heads+1),
-		names:  make(map[string]int, heads),
-		secs:   make([]secEntry, 0, heads),
-		order:  make([]string, 0, heads),
-	}
+	a := &analysis{lines: lines, blocks: make([]block, 1, heads+1)}
 	a.blocks[0] = block{pre: true, end: len(lines)}
 	for i, l := range lines {
 		if !mayBeHeader(l) {
@@ -122,9 +120,56 @@ func scan(lines []string, heads int) *analysis {
 		}
 		a.blocks[len(a.blocks)-1].end = i
 		a.blocks = append(a.blocks, block{name: name, header: i, end: len(lines)})
-		a.register(name, len(a.blocks)-1)
 	}
 	return a
+}
+
+// linearFinds is how many lookups may walk the blocks before the index is
+// built.
+const linearFinds = 16
+
+// find returns the index of section name's first block and how many
+// blocks it has (-1, 0 when none).
+func (a *analysis) find(name string) (first, count int) {
+	first = -1
+	if name == "" {
+		return first, 0
+	}
+	if a.names == nil && a.finds < linearFinds {
+		a.finds++
+		for bi := range a.blocks {
+			if a.blocks[bi].name == name {
+				if count == 0 {
+					first = bi
+				}
+				count++
+			}
+		}
+		return first, count
+	}
+	a.index()
+	if j, ok := a.names[name]; ok {
+		return a.secs[j].first, a.secs[j].count
+	}
+	return first, 0
+}
+
+func (a *analysis) count(name string) int {
+	_, n := a.find(name)
+	return n
+}
+
+// index builds the section index.
+func (a *analysis) index() {
+	if a.names != nil {
+		return
+	}
+	a.names = make(map[string]int, len(a.blocks))
+	a.secs = make([]secEntry, 0, len(a.blocks))
+	a.order = make([]string, 0, len(a.blocks))
+	for bi := range a.blocks {
+		a.register(a.blocks[bi].name, bi)
+	}
 }
 
 // analyse is the whole analysis at once (tests compare with it).
@@ -136,8 +181,9 @@ func analyse(lines []string) *analysis {
 	return a
 }
 
+// register counts a header of name at block bi in the index, if built.
 func (a *analysis) register(name string, bi int) {
-	if name == "" {
+	if name == "" || a.names == nil {
 		return
 	}
 	if j, ok := a.names[name]; ok {
@@ -321,15 +367,16 @@ func lookup(kvs []kv, idx map[string]int, k string) (*value, bool) {
 // section returns the keys readers see in section: its block's, or for
 // duplicate sections all their blocks' merged, the later key winning.
 func (a *analysis) section(name string) ([]kv, map[string]int, bool) {
-	j, ok := a.names[name]
-	if !ok {
+	first, n := a.find(name)
+	if n == 0 {
 		return nil, nil, false
 	}
-	e := &a.secs[j]
-	if e.count == 1 {
-		b := a.fill(e.first)
+	if n == 1 {
+		b := a.fill(first)
 		return b.kvs, b.idx, true
 	}
+	a.index()
+	e := &a.secs[a.names[name]]
 	if e.merged == nil {
 		var kvs []kv
 		m := map[string]int{}
@@ -353,16 +400,15 @@ func (a *analysis) section(name string) ([]kv, map[string]int, bool) {
 
 // blockIndexes returns the indexes of section's blocks.
 func (a *analysis) blockIndexes(section string) []int {
-	j, ok := a.names[section]
-	if !ok {
+	first, n := a.find(section)
+	switch n {
+	case 0:
 		return nil
-	}
-	e := a.secs[j]
-	if e.count == 1 {
-		return []int{e.first}
+	case 1:
+		return []int{first}
 	}
 	var bis []int
-	for bi := e.first; bi < len(a.blocks); bi++ {
+	for bi := first; bi < len(a.blocks); bi++ {
 		if a.blocks[bi].name == section {
 			bis = append(bis, bi)
 		}

@@ -38,6 +38,9 @@ func FuzzMatchesReference(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data, prog []byte, val string) {
 		got, want := Parse(data), ref.Parse(data)
+		// lazy gets the same edits but is only looked at at the end, so
+		// its edits run before its section index is built.
+		lazy := Parse(data)
 		sameAsReference(t, "parse", got, want)
 		for step := 0; len(prog) >= 3 && step < 8; step++ {
 			op, s, k := prog[0], prog[1], prog[2]
@@ -48,24 +51,33 @@ func FuzzMatchesReference(f *testing.F) {
 			var gerr, werr error
 			var gok, wok bool
 			what := fmt.Sprintf("step %d", step)
+			var lerr error
+			var lok bool
 			switch op % 4 {
 			case 0, 1:
 				what += fmt.Sprintf(": Set(%q, %q, %q)", section, key, value)
 				gerr, werr = got.Set(section, key, value), want.Set(section, key, value)
+				lerr = lazy.Set(section, key, value)
 			case 2:
 				what += fmt.Sprintf(": Delete(%q, %q)", section, key)
 				gok, gerr = got.Delete(section, key)
 				wok, werr = want.Delete(section, key)
+				lok, lerr = lazy.Delete(section, key)
 			case 3:
 				what += fmt.Sprintf(": RemoveEmptySection(%q)", section)
 				gok, gerr = got.RemoveEmptySection(section)
 				wok, werr = want.RemoveEmptySection(section)
+				lok, lerr = lazy.RemoveEmptySection(section)
 			}
 			if g, w := errorKind(gerr), refErrorKind(werr); g != w || gok != wok {
 				t.Fatalf("%s: got %v, %v (%s); reference %v, %v (%s)", what, gok, gerr, g, wok, werr, w)
 			}
+			if l, w := errorKind(lerr), refErrorKind(werr); l != w || lok != wok {
+				t.Fatalf("%s (no index yet): got %v, %v (%s); reference %v, %v (%s)", what, lok, lerr, l, wok, werr, w)
+			}
 			sameAsReference(t, what, got, want)
 		}
+		sameAsReference(t, "at the end (no index during the edits)", lazy, want)
 	})
 }
 

@@ -82,11 +82,10 @@ func Update(path string, edit func(*File) error) error {
 		if err := edit(f); err != nil {
 			return err
 		}
-		data := f.Bytes()
-		if bytes.Equal(data, orig) {
+		if f.equal(orig) {
 			return nil
 		}
-		done, err := writeAndReplace(target, data, mode, orig)
+		done, err := writeAndReplace(target, f, mode, orig)
 		if err != nil || done {
 			return err
 		}
@@ -94,9 +93,9 @@ func Update(path string, edit func(*File) error) error {
 	return fmt.Errorf("update %s: %w; try again", target, ErrConflict)
 }
 
-// writeAndReplace writes data to a temp file next to target and renames it
+// writeAndReplace writes f to a temp file next to target and renames it
 // over target, unless target no longer holds orig (then done is false).
-func writeAndReplace(target string, data []byte, mode fs.FileMode, orig []byte) (done bool, err error) {
+func writeAndReplace(target string, f *File, mode fs.FileMode, orig []byte) (done bool, err error) {
 	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
@@ -113,7 +112,7 @@ func writeAndReplace(target string, data []byte, mode fs.FileMode, orig []byte) 
 			os.Remove(tmpName)
 		}
 	}()
-	if _, err := tmp.Write(data); err != nil {
+	if err := f.writeTo(tmp); err != nil {
 		return false, fmt.Errorf("write temp file for %s: %w", target, err)
 	}
 	if err := tmp.Sync(); err != nil {
