@@ -203,9 +203,8 @@ func reblock(lines []string, start int, pre bool) []block {
 	}
 	for i := range nbs {
 		b := &nbs[i]
-		b.info = make([]lineInfo, b.end-b.header)
+		b.body = &body{info: make([]lineInfo, b.end-b.header)}
 		b.kvs, b.idx = parseBlock(lines[b.header-start:b.end-start], !b.pre, !b.pre && b.name != "", b.info, nil)
-		b.done = true
 	}
 	return nbs
 }

@@ -40,9 +40,11 @@ type block struct {
 	header int    // line index of the header (of the first line, for the preamble)
 	end    int    // exclusive
 	pre    bool   // the lines before the first header: no header line, keys ignored
+	*body         // nil until analysis.fill parses the lines
+}
 
-	// Filled on demand by analysis.fill.
-	done bool
+// body is what parsing a block's lines gives.
+type body struct {
 	info []lineInfo     // one per line from header to end
 	kvs  []kv           // the keys the block sets, in order of first appearance, with their final values
 	idx  map[string]int // key → index in kvs, once there are more than manyKeys
@@ -85,9 +87,10 @@ type analysis struct {
 	order []string // section names in order of first appearance
 	finds int      // lookups answered without the index
 
-	// Chunks that block.info and block.kvs are cut from, so filling every
+	// Chunks that block bodies, infos and kvs are cut from, so filling every
 	// block (status) costs a few allocations and filling one (a login's
 	// write) a small one.
+	bodyFree  []body
 	infoFree  []lineInfo
 	kvFree    []kv
 	chunkSize int
@@ -215,27 +218,27 @@ func mayBeHeader(l string) bool {
 // fill classifies the lines of block bi and collects its keys.
 func (a *analysis) fill(bi int) *block {
 	b := &a.blocks[bi]
-	if b.done {
+	if b.body != nil {
 		return b
 	}
 	n := b.end - b.header
-	if a.chunkSize == 0 {
-		a.chunkSize = 64
+	if len(a.bodyFree) == 0 {
+		a.chunkSize = min(2*max(a.chunkSize, 8), 1024)
+		a.bodyFree = make([]body, a.chunkSize)
 	}
+	b.body, a.bodyFree = &a.bodyFree[0], a.bodyFree[1:]
 	if n > cap(a.infoFree) {
-		a.infoFree = make([]lineInfo, max(n, a.chunkSize))
-		a.chunkSize = min(2*a.chunkSize, 4096)
+		a.infoFree = make([]lineInfo, max(n, 8*a.chunkSize))
 	}
 	b.info, a.infoFree = a.infoFree[:n:n], a.infoFree[n:]
 	if cap(a.kvFree) < manyKeys {
-		a.kvFree = make([]kv, 0, a.chunkSize)
+		a.kvFree = make([]kv, 0, 4*a.chunkSize)
 	}
 	kvs, idx := parseBlock(a.lines[b.header:b.end], !b.pre, !b.pre && b.name != "", b.info, a.kvFree)
 	if len(kvs) <= cap(a.kvFree) { // still in the chunk: keep its rest
 		a.kvFree = a.kvFree[len(kvs):len(kvs)]
 	}
 	b.kvs, b.idx = kvs[:len(kvs):len(kvs)], idx
-	b.done = true
 	return b
 }
 
