@@ -63,9 +63,11 @@ func (f *File) Set(section, key, value string) error {
 	lines := f.lines[b.header:b.end]
 	drop, ndrop := keyLinesIn(b, lk)
 	last := -1 // the key line to rewrite in place
-	for j := 1; j < len(lines); j++ {
-		if b.info[j].kind == kindKey && b.info[j].key == lk {
-			last = j
+	if ki := keyIndex(b, lk); ki >= 0 {
+		for j := 1; j < len(lines); j++ {
+			if b.info[j].kind == kindKey && b.info[j].key == ki {
+				last = j
+			}
 		}
 	}
 	if ndrop == 1 && last >= 0 && !isLineSpace(lines[last][0]) {
@@ -141,14 +143,29 @@ func duplicateErr(section string, n int) error {
 // line): its key lines and the nested lines they own.
 func keyLinesIn(b *block, lk string) (drop []bool, n int) {
 	drop = make([]bool, len(b.info))
+	ki := keyIndex(b, lk)
+	if ki < 0 {
+		return drop, 0
+	}
 	for j := 1; j < len(b.info); j++ {
 		li := b.info[j]
-		if li.kind == kindKey && li.key == lk || li.kind == kindNested && drop[li.owner] {
+		if li.kind == kindKey && li.key == ki || li.kind == kindNested && drop[li.owner] {
 			drop[j] = true
 			n++
 		}
 	}
 	return drop, n
+}
+
+// keyIndex is the index of key lk in b's kvs, which its key lines refer
+// to; -1 when b does not set it.
+func keyIndex(b *block, lk string) int32 {
+	for i := range b.kvs {
+		if b.kvs[i].key == lk {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // keyLines is keyLinesIn by line index in the file.

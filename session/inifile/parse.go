@@ -28,9 +28,10 @@ const (
 	kindOther                   // ignored by the readers: stray text, properties outside a section
 )
 
+// lineInfo holds no pointers, so the garbage collector skips the arrays.
 type lineInfo struct {
-	key   string // lowercased key, for kindKey
-	owner int32  // for kindNested: the owning kindKey line, counted from the block's first line; else -1
+	key   int32 // for kindKey: the key's index in the block's kvs; else -1
+	owner int32 // for kindNested: the owning kindKey line, counted from the block's first line; else -1
 	kind  lineKind
 }
 
@@ -94,6 +95,7 @@ type analysis struct {
 	infoFree  []lineInfo
 	kvFree    []kv
 	chunkSize int
+	cut       struct{ bodies, infos, kvs int } // how much the chunks hold in all
 }
 
 // lineContent strips the line terminator ("\n", "\r\n", or a lone trailing
@@ -221,18 +223,23 @@ func (a *analysis) fill(bi int) *block {
 	if b.body != nil {
 		return b
 	}
+	// Chunks grow as more blocks get filled, but never past what the
+	// whole file could need.
 	n := b.end - b.header
 	if len(a.bodyFree) == 0 {
 		a.chunkSize = min(2*max(a.chunkSize, 8), 1024)
-		a.bodyFree = make([]body, a.chunkSize)
+		a.bodyFree = make([]body, max(1, min(a.chunkSize, len(a.blocks)-a.cut.bodies)))
+		a.cut.bodies += len(a.bodyFree)
 	}
 	b.body, a.bodyFree = &a.bodyFree[0], a.bodyFree[1:]
 	if n > cap(a.infoFree) {
-		a.infoFree = make([]lineInfo, max(n, 8*a.chunkSize))
+		a.infoFree = make([]lineInfo, max(n, min(8*a.chunkSize, len(a.lines)-a.cut.infos)))
+		a.cut.infos += len(a.infoFree)
 	}
 	b.info, a.infoFree = a.infoFree[:n:n], a.infoFree[n:]
 	if cap(a.kvFree) < manyKeys {
-		a.kvFree = make([]kv, 0, 4*a.chunkSize)
+		a.kvFree = make([]kv, 0, max(manyKeys, min(4*a.chunkSize, len(a.lines)-a.cut.kvs)))
+		a.cut.kvs += cap(a.kvFree)
 	}
 	kvs, idx := parseBlock(a.lines[b.header:b.end], !b.pre, !b.pre && b.name != "", b.info, a.kvFree)
 	if len(kvs) <= cap(a.kvFree) { // still in the chunk: keep its rest
@@ -284,7 +291,7 @@ func parseBlock(lines []string, header, named bool, info []lineInfo, dst []kv) (
 	ckey := -1            // index in dst of the current key, as in the SDK parser; -1 for none (or "")
 	ckeyLine := int32(-1) // its line
 	for j, raw := range lines {
-		li := lineInfo{kind: kindOther, owner: -1}
+		li := lineInfo{kind: kindOther, key: -1, owner: -1}
 		if j == 0 && header {
 			li.kind = kindHeader
 			info[j] = li
@@ -309,11 +316,12 @@ func parseBlock(lines []string, header, named bool, info []lineInfo, dst []kv) (
 			if !ok {
 				break
 			}
-			ckey, ckeyLine = set(k, v), int32(j)
+			ki := set(k, v)
+			ckey, ckeyLine = ki, int32(j)
 			if k == "" {
 				ckey = -1 // the SDK's "no current key" is an empty name
 			}
-			li.kind, li.key = kindKey, k
+			li.kind, li.key = kindKey, int32(ki)
 		default:
 			trimmed := s[p:]
 			if k, v, ok := splitProperty(trimmed); ok { // sub-property
@@ -322,11 +330,12 @@ func parseBlock(lines []string, header, named bool, info []lineInfo, dst []kv) (
 					// The SDK "promotes" an orphaned sub-property to a
 					// normal property.
 					v = strings.TrimSpace(trimPropertyComment(v))
-					ckey, ckeyLine = set(k, v), int32(j)
+					ki := set(k, v)
+					ckey, ckeyLine = ki, int32(j)
 					if k == "" {
 						ckey = -1
 					}
-					li.kind, li.key = kindKey, k
+					li.kind, li.key = kindKey, int32(ki)
 					break
 				}
 				cv := &dst[ckey].val
@@ -428,8 +437,8 @@ func (a *analysis) blocksOf(section string) []block {
 	return bs
 }
 
-// lineAt is line i's info, with owner counted from the top of the file.
-func (a *analysis) lineAt(i int) lineInfo {
+// blockAt is the block holding line i, filled.
+func (a *analysis) blockAt(i int) *block {
 	lo, hi := 0, len(a.blocks)
 	for lo < hi { // the first block ending after i
 		m := (lo + hi) / 2
@@ -439,7 +448,12 @@ func (a *analysis) lineAt(i int) lineInfo {
 			lo = m + 1
 		}
 	}
-	b := a.fill(lo)
+	return a.fill(lo)
+}
+
+// lineAt is line i's info, with owner counted from the top of the file.
+func (a *analysis) lineAt(i int) lineInfo {
+	b := a.blockAt(i)
 	li := b.info[i-b.header]
 	if li.owner >= 0 {
 		li.owner += int32(b.header)

@@ -173,6 +173,10 @@ func sameAsReference(t *testing.T, what string, got *File, want *ref.File) {
 
 // lineKindOf is File's classification of line i, in the reference's terms.
 func lineKindOf(f *File, i int) (kind uint8, key string, owner int) {
-	li := f.analysis().lineAt(i)
-	return uint8(li.kind), li.key, int(li.owner)
+	a := f.analysis()
+	li := a.lineAt(i)
+	if li.kind == kindKey {
+		key = a.blockAt(i).kvs[li.key].key
+	}
+	return uint8(li.kind), key, int(li.owner)
 }
