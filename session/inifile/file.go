@@ -150,7 +150,7 @@ func (f *File) Get(section, key string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	v, ok := lookup(kvs, idx, strings.ToLower(key))
+	v, ok := lookup(kvs, idx, lower(key))
 	if !ok {
 		return "", false
 	}
@@ -163,7 +163,7 @@ func (f *File) Nested(section, key string) (map[string]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	v, ok := lookup(kvs, idx, strings.ToLower(key))
+	v, ok := lookup(kvs, idx, lower(key))
 	if !ok || v.mp == nil {
 		return nil, false
 	}

@@ -494,8 +494,9 @@ func asProperty(line string) (key, val string, ok bool) {
 	return lower(k), unquote(v), true
 }
 
-// lower is strings.ToLower without its second pass over keys that are
-// already lowercase ASCII, as nearly all are.
+// lower is strings.ToLower, but stops scanning at the first byte that
+// needs it and otherwise returns the key as it is (nearly all are
+// lowercase ASCII already).
 func lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'A' <= c && c <= 'Z' || c >= 0x80 {
