@@ -64,12 +64,14 @@ func (f *awsFiles) status(p Profile, now time.Time, warn time.Duration) Status {
 		return st
 	}
 	st.Expiration = exp
-	st.State, st.Left = stateAt(exp, now, warn)
+	st.State, st.Left = StateAt(exp, now, warn)
 	return st
 }
 
-// stateAt is the one place that decides active / expiring / expired.
-func stateAt(exp, now time.Time, warn time.Duration) (State, time.Duration) {
+// StateAt is the one place that decides active, expiring or expired, for a
+// session ending at exp with a warning window of warn. The tray uses it to
+// count down between reads of the files.
+func StateAt(exp, now time.Time, warn time.Duration) (State, time.Duration) {
 	left := exp.Sub(now)
 	switch {
 	case left <= 0:

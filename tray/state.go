@@ -8,23 +8,15 @@ import (
 
 // statusAt is st, read from the files earlier, as it stands at now: a
 // session with a known expiration moves to active, expiring or expired
-// exactly as the core decides (session's stateAt: expired when no time is
-// left, expiring within warn). Everything else is what the read found.
+// by the core's own rule, session.StateAt. Everything else is what the read
+// found.
 // This lets the minute tick count down without reading the files again;
 // TestStatusAtAgreesWithCore holds it to session.Manager.Snapshot.
 func statusAt(st session.Status, now time.Time, warn time.Duration) session.Status {
 	if !st.HasSession || st.Expiration.IsZero() {
 		return st
 	}
-	left := st.Expiration.Sub(now)
-	switch {
-	case left <= 0:
-		st.State, st.Left = session.Expired, 0
-	case left <= warn:
-		st.State, st.Left = session.Expiring, left
-	default:
-		st.State, st.Left = session.Active, left
-	}
+	st.State, st.Left = session.StateAt(st.Expiration, now, warn)
 	return st
 }
 
