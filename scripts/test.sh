@@ -25,6 +25,7 @@ AWSMFA_PACKAGING=1 go test -count=1 ./...
 step "fuzz (short)"
 go test ./session/inifile -run '^$' -fuzz '^FuzzRoundTrip$' -fuzztime 10s
 go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
+go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
 
 step "benchmarks (quick pass: checks they run and print their tables; not timed)"
 go run ./bench -quick
