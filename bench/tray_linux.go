@@ -219,7 +219,7 @@ func traySection(bins binaries, tmp string, o options) (*table, error) {
 		fmt.Sprintf("%d (%.1f a minute)", sw, float64(sw)/o.trayIdle.Minutes()), "")
 	t.add("OS threads", fmt.Sprint(after.threads), "")
 	t.note("Profiles: a third each active, expired, logged out; no StatusNotifierWatcher or notification daemon on the private bus, so the app logs that and serves its menu on D-Bus as on a desktop.")
-	t.note("Idle CPU is mostly the once-a-minute tick that re-reads the files and updates the time-left labels; it grows with the number of profiles.")
+	t.note("Idle CPU is mostly the once-a-minute tick, which reads no file: it counts the time-left labels down from the last read and sends one D-Bus update per changed label, so it grows with the number of active profiles.")
 	if len(o.trayEnv) > 0 {
 		t.note("Extra environment: %s.", strings.Join(o.trayEnv, " "))
 	}
