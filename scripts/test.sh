@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: vet, unit and end-to-end tests, a short fuzz run,
-# the cross-builds, the packaging checks and a quick pass of the benchmarks.
-# Run scripts/setup-debian.sh first on a fresh machine.
+# The whole test suite: vet, the cross-builds, a quick pass of the
+# benchmarks, short fuzz runs, then every unit and end-to-end test (with the
+# packaging checks switched on). The tests run last so that their summary
+# closes the output. Run scripts/setup-debian.sh first on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CI="${CI:-}"
@@ -19,13 +20,13 @@ step "cross-builds"
 CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -o /dev/null ./cmd/awsmfa ./cmd/awsmfa-tray
 CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -o /dev/null ./cmd/awsmfa
 
-step "tests"
-AWSMFA_PACKAGING=1 go test -count=1 ./...
+step "benchmarks (quick pass: checks they run and print their tables; not timed)"
+go run ./bench -quick
 
 step "fuzz (short)"
 go test ./session/inifile -run '^$' -fuzz '^FuzzRoundTrip$' -fuzztime 10s
 go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
 go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
 
-step "benchmarks (quick pass: checks they run and print their tables; not timed)"
-go run ./bench -quick
+step "tests"
+AWSMFA_PACKAGING=1 go test -count=1 ./...
