@@ -14,19 +14,21 @@ func (m *Manager) Logout(name string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if _, ok := f.resolve(name); !ok {
-		if _, err := f.profile(name); err != nil {
-			return false, err
-		}
+	if _, err := f.profile(name); err != nil {
+		return false, err
 	}
-	removed, err := m.removeSessions(func(*awsFiles) []string { return []string{name} })
+	removed, err := removeSessions(f, func(*awsFiles) []string { return []string{name} })
 	return len(removed) > 0, err
 }
 
 // LogoutAll logs out of every MFA profile holding a session, in one write,
 // and returns their names.
 func (m *Manager) LogoutAll() ([]string, error) {
-	return m.removeSessions(func(f *awsFiles) []string {
+	f, err := m.load()
+	if err != nil {
+		return nil, err
+	}
+	return removeSessions(f, func(f *awsFiles) []string {
 		var names []string
 		for _, p := range f.profiles() {
 			names = append(names, p.Name)
@@ -35,14 +37,11 @@ func (m *Manager) LogoutAll() ([]string, error) {
 	})
 }
 
-// removeSessions picks the targets from the file as it is under the lock.
-func (m *Manager) removeSessions(targets func(*awsFiles) []string) ([]string, error) {
-	f, err := m.load()
-	if err != nil {
-		return nil, err
-	}
+// removeSessions picks the targets from the credentials file as it is under
+// the lock; f supplies the paths and the config file.
+func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, error) {
 	var removed []string
-	err = inifile.Update(f.credPath, func(file *inifile.File) error {
+	err := inifile.Update(f.credPath, func(file *inifile.File) error {
 		removed = removed[:0]
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
 		for _, name := range targets(live) {
