@@ -14,7 +14,17 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # desktop-file-utils: desktop-file-validate for the autostart and menu entries.
 # gnome-keyring: a real Secret Service for the keychain tests.
 # rpm, libglib2.0-bin: list the built .rpm; launch autostart entries with gio.
-packages=(awscli xvfb zenity xdotool dbus desktop-file-utils gnome-keyring rpm libglib2.0-bin)
+# python3-botocore, python3-boto3: botocore's own parser and credential chain
+#   read what we write (the AWS CLI and boto3 both read through botocore).
+# strace: delays the AWS CLI's own file writes to reproduce races with it.
+# acl, attr: POSIX ACLs and extended attributes kept across our writes.
+# stress-ng: runs the X, D-Bus and wine tests under CPU load.
+# wine, wine64, gcc-mingw-w64-x86-64-win32: the Windows build under wine,
+#   with a small bcryptprimitives.dll shim built by mingw.
+# xfce4-panel, dunst: a real panel and notification daemon for screenshots.
+packages=(awscli xvfb zenity xdotool dbus desktop-file-utils gnome-keyring rpm libglib2.0-bin
+  python3-botocore python3-boto3 strace acl attr stress-ng
+  wine wine64 gcc-mingw-w64-x86-64-win32 xfce4-panel dunst)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -31,4 +41,11 @@ if ! command -v go >/dev/null 2>&1; then
   exit 1
 fi
 go mod download
+
+# The JS SDK v3, pinned by its lock file, as a reader in the tests.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: Node.js and npm are needed for the JS SDK reader tests (apt install nodejs npm)" >&2
+  exit 1
+fi
+npm ci --prefix testdata/jssdk --no-audit --no-fund --loglevel=error >/dev/null
 echo "setup: ready"
