@@ -175,6 +175,8 @@ func checkImportable(f *awsFiles, l string) error {
 	switch {
 	case f.cred.Count(l) > 1:
 		return fmt.Errorf("[%s] appears %d times in %s: merge them by hand: %w", l, f.cred.Count(l), f.credPath, ErrDuplicateSection)
+	case f.repeatedKeyProblem(l) != nil:
+		return f.repeatedKeyProblem(l)
 	case hasSessionToken(f, l) || strings.HasPrefix(id, "ASIA"):
 		return fmt.Errorf("[%s] in %s holds session credentials, not an IAM user's long-term keys: nothing to move", l, f.credPath)
 	case (id == "" || secret == "") && f.inKeychain(l):

@@ -148,7 +148,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	case f.cred.Count(x) > 1:
 		p.Problem = fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand", x, f.cred.Count(x), f.credPath)
 	case isLongTermSection(f, x):
-		p.Problem = fmt.Errorf("[%s] in %s holds long-term keys, which awsmfa never overwrites: run \"awsmfa setup --profile %s\" to move them to [%s%s]", x, f.credPath, x, x, permSuffix)
+		p.Problem = f.longTermProblem(x)
 	case !f.exists(l):
 		p.Problem = fmt.Errorf("source_profile %q of %s does not exist: add [%s] with the long-term keys to %s", l, x, l, f.credPath)
 	case f.credGet(l, "aws_session_token") != "" || f.credGet(l, "aws_security_token") != "" || strings.HasPrefix(f.credGet(l, "aws_access_key_id"), "ASIA"):

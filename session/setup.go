@@ -72,6 +72,8 @@ func checkMovable(f *awsFiles, name, l string) error {
 		return fmt.Errorf("[%s] appears %d times in %s: merge them by hand: %w", name, f.cred.Count(name), f.credPath, ErrDuplicateSection)
 	case f.cred.Count(l) > 1:
 		return fmt.Errorf("[%s] appears %d times in %s: merge them by hand: %w", l, f.cred.Count(l), f.credPath, ErrDuplicateSection)
+	case f.repeatedKeyProblem(name) != nil:
+		return f.repeatedKeyProblem(name)
 	case hasSessionToken(f, name) && !isLongTermSection(f, name):
 		return fmt.Errorf("[%s] holds a session, not long-term keys: nothing to move", name)
 	case f.credGet(name, "aws_access_key_id") == "" || f.credGet(name, "aws_secret_access_key") == "":

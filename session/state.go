@@ -18,13 +18,13 @@ const createdMarker = "awsmfa_created"
 var expirationKeys = []string{"expiration", "aws_expiration", "x_security_token_expires"}
 
 // isLongTermSection reports whether [name] in the credentials file holds an
-// IAM user's permanent keys: keys without a session token, or an AKIA id.
+// IAM user's permanent keys: keys without a session token, or an AKIA id on
+// any line of the section, even one a later copy of the key shadows.
 func isLongTermSection(f *awsFiles, name string) bool {
-	id := f.credGet(name, "aws_access_key_id")
-	if strings.HasPrefix(id, "AKIA") {
+	if akiaLine(f.cred, name) > 0 {
 		return true
 	}
-	hasKeys := id != "" || f.credGet(name, "aws_secret_access_key") != ""
+	hasKeys := f.credGet(name, "aws_access_key_id") != "" || f.credGet(name, "aws_secret_access_key") != ""
 	return hasKeys && !hasSessionToken(f, name)
 }
 
