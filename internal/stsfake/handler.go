@@ -1,6 +1,7 @@
 package stsfake
 
 import (
+	"encoding/xml"
 	"fmt"
 	"io"
 	"mime"
@@ -34,6 +35,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	delay := s.delay
 	s.mu.Unlock()
 
+	again := reused(r)
+	inj := s.takeInjected()
+	if inj != nil {
+		c.Fault = inj.name
+		if inj.drop && again {
+			s.finish(c, 0, "")
+			dropConn(w)
+			return
+		}
+	}
 	body, form, perr := readForm(w, r)
 	c.Action = form.Get("Action")
 	c.SerialNumber = form.Get("SerialNumber")
@@ -61,6 +72,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var reply any
 	apiErr := s.takeFault()
+	if apiErr == nil && inj != nil && inj.before != nil {
+		apiErr = inj.before(body)
+	}
 	if apiErr == nil {
 		apiErr = perr
 	}
@@ -74,12 +88,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if apiErr != nil {
-		writeError(w, requestID, apiErr)
+		c.BodySent = s.send(w, r, inj, apiErr.status, requestID, errorBody(requestID, apiErr))
 		s.finish(c, apiErr.status, apiErr.code)
 		return
 	}
-	writeXML(w, http.StatusOK, requestID, reply)
+	c.BodySent = s.send(w, r, inj, http.StatusOK, requestID, reply)
 	s.finish(c, http.StatusOK, "")
+}
+
+// send writes the reply, or lets an injected fault break it.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, inj *Fault, status int, requestID string, v any) int64 {
+	if inj == nil || inj.send == nil {
+		return writeXML(w, status, requestID, v)
+	}
+	body, err := xml.Marshal(v)
+	if err != nil {
+		return writeXML(w, status, requestID, v)
+	}
+	return inj.send(w, r, status, requestID, body)
 }
 
 func (s *Server) inFlight() int32 { return s.active.Load() }

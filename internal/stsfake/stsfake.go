@@ -1,12 +1,14 @@
 // Package stsfake is an in-process fake of AWS STS. It speaks the real AWS
 // Query protocol (form-encoded POST in, XML out), verifies SigV4 signatures
 // and TOTP codes, issues session credentials that it accepts back, and can
-// inject delays, 5xx and throttling. The tests use it, and so does the tray's
+// inject delays, 5xx, throttling and hostile replies (cut, endless, huge,
+// altered, echoing; see Fault), over HTTP or HTTPS. The tests use it, and so does the tray's
 // --demo mode, so it is a normal package: it listens on loopback only and never
 // logs a secret or an access key id.
 package stsfake
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -57,6 +59,8 @@ type Call struct {
 	SessionToken    bool  // an X-Amz-Security-Token header was present
 	Status          int   // HTTP status sent; 0 if the client left (or Close ran) before a reply
 	ErrorCode       string
+	Fault           string // the injected Fault's name, if one met this request
+	BodySent        int64  // reply body bytes written before the reply ended or broke
 }
 
 // Session is a set of temporary credentials issued by GetSessionToken.
@@ -121,6 +125,8 @@ type Server struct {
 	calls    []Call
 	delay    time.Duration
 	faults   []fault
+	injected []Fault                     // see Inject
+	conns    map[net.Conn]http.ConnState // see CloseIdleConnections
 
 	active atomic.Int32 // requests being served, for tests
 
@@ -161,7 +167,9 @@ func (s *Server) Start() error { return s.StartOn("127.0.0.1:0") }
 
 // StartOn listens on addr, which must be a loopback address: the fake accepts
 // any code its users hold and must never be reachable from the network.
-func (s *Server) StartOn(addr string) error {
+func (s *Server) StartOn(addr string) error { return s.startOn(addr, nil) }
+
+func (s *Server) startOn(addr string, tlsCfg *tls.Config) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("stsfake: listen address: %w", err)
@@ -183,8 +191,15 @@ func (s *Server) StartOn(addr string) error {
 		ln.Close()
 		return errors.New("stsfake: already started")
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ConnContext: s.connContext}
 	s.URL = "http://" + ln.Addr().String()
+	if tlsCfg != nil {
+		// HTTP/1.1 only, like the STS endpoints' Query protocol; it also
+		// lets the faults take over the connection.
+		s.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+		ln = tls.NewListener(ln, tlsCfg)
+		s.URL = "https://" + ln.Addr().String()
+	}
 	srv := s.srv
 	s.mu.Unlock()
 	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close

@@ -106,8 +106,8 @@ type getCallerIdentityResponse struct {
 }
 
 // writeXML sends a reply the way STS does: text/xml with the request id also
-// in x-amzn-RequestId.
-func writeXML(w http.ResponseWriter, status int, requestID string, v any) {
+// in x-amzn-RequestId. It returns the body bytes written.
+func writeXML(w http.ResponseWriter, status int, requestID string, v any) int64 {
 	body, err := xml.Marshal(v)
 	if err != nil {
 		// Only plain structs of strings are marshalled; this cannot happen.
@@ -119,15 +119,15 @@ func writeXML(w http.ResponseWriter, status int, requestID string, v any) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("x-amzn-RequestId", requestID)
 	w.WriteHeader(status)
-	w.Write(body) //nolint:errcheck // the client may be gone; nothing to do
+	n, _ := w.Write(body) // the client may be gone; nothing to do
+	return int64(n)
 }
 
-func writeError(w http.ResponseWriter, requestID string, e *apiError) {
+// errorBody is the ErrorResponse document for e.
+func errorBody(requestID string, e *apiError) errorResponse {
 	typ := "Sender"
 	if e.status >= 500 {
 		typ = "Receiver"
 	}
-	writeXML(w, e.status, requestID, errorResponse{
-		Xmlns: xmlns, Type: typ, Code: e.code, Message: e.message, RequestID: requestID,
-	})
+	return errorResponse{Xmlns: xmlns, Type: typ, Code: e.code, Message: e.message, RequestID: requestID}
 }
