@@ -72,6 +72,15 @@ func CutMidBody() Fault {
 	}}
 }
 
+// DropReply processes the request, then closes the connection without
+// sending a byte of the reply: a reset after STS acted.
+func DropReply() Fault {
+	return Fault{name: "drop the reply", send: func(w http.ResponseWriter, _ *http.Request, _ int, _ string, _ []byte) int64 {
+		dropConn(w)
+		return 0
+	}}
+}
+
 // DropIfReused closes the connection without reading on when the request
 // arrived on a kept-alive connection that already served a request, and
 // processes it normally otherwise: a server closing an idle connection just

@@ -225,3 +225,15 @@ func TestFaultDropIfReusedAndCloseIdleConnections(t *testing.T) {
 		t.Errorf("%d sessions issued, want 2: a dropped request is not processed", n)
 	}
 }
+
+func TestFaultDropReplyAfterProcessing(t *testing.T) {
+	f := newFixture(t)
+	f.srv.Inject(1, DropReply())
+	if resp, err := f.post(t, &http.Client{}); err == nil {
+		resp.Body.Close()
+		t.Fatal("a dropped reply arrived")
+	}
+	if len(f.srv.IssuedSessions()) != 1 {
+		t.Error("the request was not processed before the drop")
+	}
+}
