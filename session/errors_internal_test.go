@@ -27,7 +27,7 @@ func TestExplainSTSNetworkAndUnknown(t *testing.T) {
 		{"dial", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is unreachable")}, "cannot connect to https://sts.example.test"},
 		{"canceled", fmt.Errorf("op: %w", context.Canceled), "canceled"},
 		{"unknown API error", &smithy.GenericAPIError{Code: "RegionDisabledException", Message: "STS is not activated in this region"},
-			"STS refused GetSessionToken for [xPerm]: RegionDisabledException: STS is not activated in this region"},
+			"STS refused the request for [xPerm]: RegionDisabledException: STS is not activated in this region"},
 		{"throttle variant", &smithy.GenericAPIError{Code: "RequestLimitExceeded"}, "throttling"},
 	}
 	for _, tt := range tests {

@@ -2,7 +2,6 @@ package session
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"strings"
 
@@ -21,10 +20,10 @@ func (m *Manager) load() (*awsFiles, error) {
 	f.cfgPath, f.credPath = m.Paths()
 	var err error
 	if f.cfg, err = inifile.Load(f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read config file %s: %w", f.cfgPath, err)
+		return nil, fileError("config file", f.cfgPath, err)
 	}
 	if f.cred, err = inifile.Load(f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read credentials file %s: %w", f.credPath, err)
+		return nil, fileError("credentials file", f.credPath, err)
 	}
 	return f, nil
 }

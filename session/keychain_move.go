@@ -227,7 +227,7 @@ func (m *Manager) verifyKeys(ctx context.Context, p Profile, keys Keys) error {
 		if ctx.Err() != nil {
 			return ErrCanceled
 		}
-		return fmt.Errorf("check the keys of [%s] with STS (nothing was moved): %w", p.LongTerm, explainSTS(err, p, timeout))
+		return fmt.Errorf("check the keys of [%s] with STS (nothing was moved): %w", p.LongTerm, explainCall(err, stsCall{p: p, timeout: timeout, secrets: []string{keys.AccessKeyID, keys.SecretAccessKey}}))
 	}
 	if aws.ToString(out.Arn) == "" {
 		return fmt.Errorf("STS did not say whose keys [%s] holds; nothing was moved", p.LongTerm)

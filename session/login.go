@@ -58,7 +58,7 @@ func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Se
 	if err := m.writeSession(name, creds); err != nil {
 		return Session{}, err
 	}
-	return Session{Profile: name, Expiration: creds.expiration, Duration: duration}, nil
+	return Session{Profile: name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now())}, nil
 }
 
 func (m *Manager) tokenCode(ctx context.Context, p Profile, opts LoginOptions) (string, error) {
@@ -113,18 +113,9 @@ func (m *Manager) getSessionToken(ctx context.Context, p Profile, keys Keys, cod
 		if ctx.Err() != nil {
 			return sessionCreds{}, ErrCanceled
 		}
-		return sessionCreds{}, explainSTS(err, p, timeout)
+		return sessionCreds{}, explainCall(err, stsCall{p: p, timeout: timeout, code: code, secrets: []string{keys.AccessKeyID, keys.SecretAccessKey}})
 	}
-	c := out.Credentials
-	if c == nil || aws.ToString(c.AccessKeyId) == "" || aws.ToString(c.SecretAccessKey) == "" || aws.ToString(c.SessionToken) == "" || c.Expiration == nil {
-		return sessionCreds{}, errors.New("STS answered without complete credentials; nothing was written")
-	}
-	return sessionCreds{
-		accessKeyID:     aws.ToString(c.AccessKeyId),
-		secretAccessKey: aws.ToString(c.SecretAccessKey),
-		sessionToken:    aws.ToString(c.SessionToken),
-		expiration:      c.Expiration.UTC(),
-	}, nil
+	return checkCredentials(out.Credentials, m.now(), MaxDuration, p, code)
 }
 
 // writeSession splices the session into [name]. The guards run on the file

@@ -113,6 +113,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	p := Profile{Name: x, LongTerm: l}
 	p.Region = f.region(x, l)
 	p.Endpoint = f.stsEndpoint(x, l)
+	p.CABundle = f.caBundle(x, l)
 	if d, err := f.duration(x, l); err != nil {
 		p.Problem = err
 	} else {

@@ -64,6 +64,9 @@ type Profile struct {
 	// (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url); empty means
 	// AWS's own endpoint for Region.
 	Endpoint string
+	// CABundle is the CA bundle the STS call trusts instead of the
+	// system's roots (AWS_CA_BUNDLE, else ca_bundle); zero when unset.
+	CABundle CABundle
 	// Problem is set when the profile was found but cannot log in as it is
 	// (missing serial, missing keys, bad serial...). It is a sentence that
 	// says what to fix.
