@@ -130,7 +130,7 @@ func SetValue(element, value string) Fault {
 	var esc strings.Builder
 	xml.EscapeText(&esc, []byte(value)) //nolint:errcheck // a Builder does not fail
 	repl := []byte("<" + element + ">" + esc.String() + "</" + element + ">")
-	return Fault{name: element + " = " + safe(value), send: func(w http.ResponseWriter, _ *http.Request, status int, requestID string, body []byte) int64 {
+	return Fault{name: element + " replaced", send: func(w http.ResponseWriter, _ *http.Request, status int, requestID string, body []byte) int64 {
 		return writeRaw(w, status, requestID, re.ReplaceAllLiteral(body, repl))
 	}}
 }

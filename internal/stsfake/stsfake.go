@@ -11,6 +11,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -191,7 +193,8 @@ func (s *Server) startOn(addr string, tlsCfg *tls.Config) error {
 		ln.Close()
 		return errors.New("stsfake: already started")
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ConnContext: s.connContext}
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ConnContext: s.connContext,
+		ErrorLog: log.New(io.Discard, "", 0)} // refused TLS handshakes are what the TLS tests expect
 	s.URL = "http://" + ln.Addr().String()
 	if tlsCfg != nil {
 		// HTTP/1.1 only, like the STS endpoints' Query protocol; it also
