@@ -137,7 +137,7 @@ func (m *Manager) writeSession(name string, c sessionCreds) error {
 		}
 		for _, kv := range kvs {
 			if err := file.Set(name, kv[0], kv[1]); err != nil {
-				return fmt.Errorf("set %s in [%s]: %w", kv[0], name, err)
+				return editProblem(err, file, credPath, name, kv[0], "set")
 			}
 		}
 		// botocore reads aws_security_token first: a stale one would win.

@@ -54,7 +54,7 @@ func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, er
 			created := live.credGet(name, createdMarker) == "true"
 			for _, k := range sessionKeys {
 				if _, err := file.Delete(name, k); err != nil {
-					return fmt.Errorf("remove %s from [%s]: %w", k, name, err)
+					return editProblem(err, file, f.credPath, name, k, "remove")
 				}
 			}
 			// A section our login created goes away whole, so a login then a
