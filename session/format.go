@@ -10,11 +10,19 @@ import (
 
 // FormatLeft renders a time left the way every UI shows it: "3h12m", "8m",
 // "45s". It rounds down, so a label never promises more than is left.
+// Beyond what any AWS session lasts (an expiry some other tool wrote, in
+// the year 9999) it says "more than 4 days", up to "more than 999 days",
+// rather than a count of hours no one reads.
 func FormatLeft(d time.Duration) string {
 	if d < 0 {
 		d = 0
 	}
+	const day = 24 * time.Hour
 	switch {
+	case d >= 1000*day:
+		return "more than 999 days"
+	case d >= 100*time.Hour:
+		return fmt.Sprintf("more than %d days", int(d/day))
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh%dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	case d >= time.Minute:

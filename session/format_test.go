@@ -21,6 +21,10 @@ func TestFormatLeft(t *testing.T) {
 		{59 * time.Second, "59s"},
 		{0, "0s"},
 		{-time.Minute, "0s"},
+		{99*time.Hour + 59*time.Minute, "99h59m"},
+		{100 * time.Hour, "more than 4 days"},
+		{999*24*time.Hour + time.Hour, "more than 999 days"},
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Sub(time.Now()), "more than 999 days"},
 	}
 	for _, tt := range tests {
 		if got := session.FormatLeft(tt.d); got != tt.want {
