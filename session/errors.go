@@ -161,7 +161,7 @@ func explainTLS(err error, p Profile, where string) error {
 		return fmt.Errorf("the TLS certificate of %s has expired or is not valid yet: check this computer's clock, then the endpoint", where)
 	case errors.As(err, &invalid) || errors.As(err, &verify):
 		return fmt.Errorf("the TLS certificate of %s is not valid: check the endpoint setting and any proxy", where)
-	case errors.As(err, &record):
+	case errors.As(err, &record) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		return fmt.Errorf("the endpoint %s does not speak TLS: check whether its URL should start with http:// or https://", where)
 	case errors.As(err, &alert):
 		return fmt.Errorf("the TLS handshake with %s failed: check the endpoint setting and any proxy", where)
