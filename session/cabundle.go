@@ -31,7 +31,13 @@ func (f *awsFiles) caBundle(x, l string) CABundle {
 		if v := f.credGet(n, "ca_bundle"); v != "" {
 			return CABundle{Path: v, From: fmt.Sprintf("ca_bundle in [%s] of %s", n, f.credPath)}
 		}
-		if sec, ok := f.cfgSection(n); ok {
+		// The SDK reads [profile n] of the config, and [default] for
+		// default, but not a bare [n].
+		secs := []string{"profile " + n}
+		if n == "default" {
+			secs = append(secs, n)
+		}
+		for _, sec := range secs {
 			if v, ok := f.cfg.Get(sec, "ca_bundle"); ok && v != "" {
 				return CABundle{Path: v, From: fmt.Sprintf("ca_bundle in [%s] of %s", sec, f.cfgPath)}
 			}

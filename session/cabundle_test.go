@@ -111,7 +111,7 @@ func sdkTrusts(t *testing.T, e *testEnv, profile string) bool {
 // the credentials file's over the config's, its certificates replacing the
 // system's roots.
 func TestCABundleMatchesSDK(t *testing.T) {
-	type where struct{ env, config, cred string } // "good", "other", "missing", "empty" or ""
+	type where struct{ env, config, cred, bare string } // "good", "other", "missing", "empty" or ""
 	tests := []struct {
 		name string
 		w    where
@@ -126,6 +126,7 @@ func TestCABundleMatchesSDK(t *testing.T) {
 		{"AWS_CA_BUNDLE wins, the other way", where{env: "good", config: "other"}, true},
 		{"the credentials file wins over the config", where{config: "other", cred: "good"}, true},
 		{"the credentials file wins, the other way", where{config: "good", cred: "other"}, false},
+		{"a bare [myaccount] in the config, which the SDK ignores", where{bare: "good"}, false},
 		{"a missing bundle", where{env: "missing"}, false},
 		{"a bundle without certificates", where{config: "empty"}, false},
 	}
@@ -138,6 +139,9 @@ func TestCABundleMatchesSDK(t *testing.T) {
 			cfg, cred := permConfig, permCreds
 			if v := tt.w.config; v != "" {
 				cfg += "ca_bundle = " + path[v] + "\n" // under [profile myaccount], the last section
+			}
+			if v := tt.w.bare; v != "" {
+				cfg += "[myaccount]\nca_bundle = " + path[v] + "\n"
 			}
 			if v := tt.w.cred; v != "" {
 				cred += "[myaccount]\nca_bundle = " + path[v] + "\n"
