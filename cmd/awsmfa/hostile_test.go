@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 )
@@ -37,6 +38,11 @@ func TestLoginHostileRepliesOnTheCommandLine(t *testing.T) {
 			e.assertNoSecrets(t, r.stdout, r.stderr)
 			if e.readCreds(t) != before {
 				t.Error("the credentials file changed")
+			}
+			// A fake that cut the reply records the call once the client
+			// has gone, which may be after the CLI returned.
+			for deadline := time.Now().Add(10 * time.Second); e.calls() == 0 && time.Now().Before(deadline); {
+				time.Sleep(5 * time.Millisecond)
 			}
 			if e.calls() != 1 {
 				t.Errorf("STS saw %d calls, want 1", e.calls())
