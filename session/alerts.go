@@ -78,7 +78,7 @@ func (a *Alerts) Due(s Snapshot) []Notice {
 	if len(stale) > 0 {
 		sort.Strings(stale)
 		out = append(out, Notice{Kind: NoticeSummary,
-			Title: fmt.Sprintf("%d expired MFA session(s)", len(stale)),
+			Title: expiredSummaryTitle(len(stale)),
 			Body:  strings.Join(stale, ", ") + ": log in again from the tray menu or with awsmfa login."})
 	}
 	a.primed = true
@@ -101,6 +101,15 @@ func (a *Alerts) Send(n Notifier, s Snapshot) error {
 		}
 	}
 	return first
+}
+
+// expiredSummaryTitle counts the stale sessions in words that read right for
+// one as for many.
+func expiredSummaryTitle(n int) string {
+	if n == 1 {
+		return "1 expired MFA session"
+	}
+	return fmt.Sprintf("%d expired MFA sessions", n)
 }
 
 func renewHint(profile string) string {

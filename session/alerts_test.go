@@ -1,6 +1,7 @@
 package session_test
 
 import (
+	"fmt"
 	"errors"
 	"strings"
 	"testing"
@@ -77,11 +78,29 @@ func TestAlertsStartupSummary(t *testing.T) {
 	if n[0].Kind != session.NoticeExpiring || n[0].Profile != "soon" || n[0].Title != "soon: session expires in 5m" {
 		t.Errorf("first notice %+v", n[0])
 	}
-	if n[1].Kind != session.NoticeSummary || n[1].Title != "2 expired MFA session(s)" || !strings.HasPrefix(n[1].Body, "old1, old2:") {
+	if n[1].Kind != session.NoticeSummary || n[1].Title != "2 expired MFA sessions" || !strings.HasPrefix(n[1].Body, "old1, old2:") {
 		t.Errorf("summary %+v", n[1])
 	}
 	if again := a.Due(snap(t0.Add(time.Minute), exps)); len(again) != 0 {
 		t.Errorf("repeated: %+v", again)
+	}
+}
+
+// One stale session is "1 expired MFA session", never "session(s)".
+func TestAlertsSummaryPlural(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		stale int
+		title string
+	}{{1, "1 expired MFA session"}, {2, "2 expired MFA sessions"}, {11, "11 expired MFA sessions"}} {
+		exps := map[string]time.Time{}
+		for i := range tt.stale {
+			exps[fmt.Sprintf("p%02d", i)] = t0.Add(-time.Hour)
+		}
+		n := session.NewAlerts(10 * time.Minute).Due(snap(t0, exps))
+		if len(n) != 1 || n[0].Kind != session.NoticeSummary || n[0].Title != tt.title {
+			t.Errorf("%d stale sessions: %+v, want one summary titled %q", tt.stale, n, tt.title)
+		}
 	}
 }
 
