@@ -1,8 +1,8 @@
 package session_test
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
