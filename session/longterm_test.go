@@ -54,7 +54,7 @@ func TestShadowedLongTermKeyIsNeverEdited(t *testing.T) {
 			if _, err := e.m.LogoutAll(); !errors.Is(err, session.ErrLongTermSection) {
 				t.Errorf("logout all: err = %v, want ErrLongTermSection", err)
 			}
-			if err := e.m.Setup("myaccount", testSerial); err == nil {
+			if _, err := e.m.Setup("myaccount", testSerial); err == nil {
 				t.Error("setup moved keys out of a section with shadowed keys")
 			}
 			if after := readFile(t, e.credPath); after != before {
@@ -85,7 +85,7 @@ func TestSetupRefusesRepeatedKeys(t *testing.T) {
 	cred := "[work]\naws_access_key_id = AKIAFIRSTKEY00000001\naws_secret_access_key = first\naws_access_key_id = AKIASECONDKEY0000002\naws_secret_access_key = second\n"
 	e := newEnv(t, "-", cred)
 	before := readFile(t, e.credPath)
-	err := e.m.Setup("work", testSerial)
+	_, err := e.m.Setup("work", testSerial)
 	if err == nil || !strings.Contains(err.Error(), "line 2, line 4") {
 		t.Fatalf("err = %v, want a refusal naming lines 2 and 4", err)
 	}

@@ -77,15 +77,20 @@ func (f *awsFiles) profile(name string) (Profile, error) {
 	if p, ok := f.resolve(name); ok {
 		return p, nil
 	}
-	if !f.exists(name) {
-		return Profile{}, fmt.Errorf("profile %q: %w: it is in neither %s nor %s; add its long-term keys to [%s%s] in %s and mfa_serial to [profile %s%s] in %s",
-			name, ErrNotMFAProfile, f.cfgPath, f.credPath, name, permSuffix, f.credPath, name, permSuffix, f.cfgPath)
-	}
-	if _, ok := f.cfg.Get("profile "+name, "role_arn"); ok {
+	if _, ok := f.cfgGet(name, "role_arn"); ok {
 		return Profile{}, fmt.Errorf("profile %q: %w: it assumes a role (role_arn); the AWS CLI and SDKs already ask for its MFA code", name, ErrNotMFAProfile)
 	}
-	return Profile{}, fmt.Errorf("profile %q: %w: no long-term profile [%s%s] or [%s%s] and no source_profile; run \"awsmfa setup --profile %s\" to move its keys to [%s%s]",
-		name, ErrNotMFAProfile, name, permSuffix, name, longTermSuffix, name, name, permSuffix)
+	if isLongTermSection(f, name) {
+		_, needSerial := f.serial(name, name+permSuffix)
+		return Profile{}, fmt.Errorf("profile %q: %w yet: its long-term keys are in [%s] of %s, where the session would go: run %s to move them to [%s%s]",
+			name, ErrNotMFAProfile, name, f.credPath, setupCommand(name, needSerial == ""), name, permSuffix)
+	}
+	where := "it has no long-term keys"
+	if !f.exists(name) {
+		where = fmt.Sprintf("it is in neither %s nor %s", f.cfgPath, f.credPath)
+	}
+	return Profile{}, fmt.Errorf("profile %q: %w: %s; add the IAM user's aws_access_key_id and aws_secret_access_key to [%s%s] in %s, then run %s",
+		name, ErrNotMFAProfile, where, name, permSuffix, f.credPath, setupCommand(name, true))
 }
 
 // longTermFor finds L for X, in the order the conventions rank them.
@@ -125,14 +130,11 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	if x == "default" && f.cfg.Count(sdkSection) == 0 {
 		sdkSection = x
 	}
-	if src, ok := f.cfg.Get(sdkSection, "source_profile"); ok && src == l {
+	if sec, ok := sdkSourceProfile(f, x, l); ok {
 		// aws-sdk-go-v2 refuses source_profile without role_arn
 		// ("source_profile requires role_arn"), so Go tools cannot use the
 		// session; botocore and the AWS CLI can.
-		p.Warning = joinWarnings(p.Warning, fmt.Sprintf("source_profile without role_arn in the config of %s makes Go-based tools (aws-sdk-go-v2, Terraform) refuse the profile; remove it", x))
-		if strings.HasSuffix(l, permSuffix) || strings.HasSuffix(l, longTermSuffix) {
-			p.Warning += fmt.Sprintf(": the name %s alone links the keys", l)
-		}
+		p.Warning = joinWarnings(p.Warning, sourceProfileWarning(f, x, l, sec))
 	}
 	for _, file := range []struct {
 		path string
@@ -149,19 +151,69 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	case f.cred.Count(x) > 1:
 		p.Problem = fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand", x, f.cred.Count(x), f.credPath)
 	case isLongTermSection(f, x):
-		p.Problem = f.longTermProblem(x)
+		p.Problem = longTermInSessionSection(f, x, l, serial == "")
 	case !f.exists(l):
-		p.Problem = fmt.Errorf("source_profile %q of %s does not exist: add [%s] with the long-term keys to %s", l, x, l, f.credPath)
-	case f.credGet(l, "aws_session_token") != "" || f.credGet(l, "aws_security_token") != "" || strings.HasPrefix(f.credGet(l, "aws_access_key_id"), "ASIA"):
-		p.Problem = fmt.Errorf("[%s] in %s holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", l, f.credPath)
+		p.Problem = fmt.Errorf("source_profile %q of %s does not exist: add [%s] with the IAM user's long-term keys to %s", l, x, l, f.credPath)
+	case f.holdsSession(l):
+		p.Problem = sessionInLongTermError(l, f.credPath)
 	case !f.hasLongTermKeys(l):
-		p.Problem = fmt.Errorf("no long-term keys for %s: add aws_access_key_id and aws_secret_access_key to [%s] in %s", x, l, f.credPath)
+		p.Problem = noKeysError(x, l, f.credPath)
 	case serial == "":
-		p.Problem = fmt.Errorf("no MFA device for %s: add \"mfa_serial = arn:aws:iam::ACCOUNT_ID:mfa/DEVICE\" to [profile %s] in %s", x, l, f.cfgPath)
+		p.Problem = fmt.Errorf("no MFA device for %s: run %s with the ARN shown in the IAM console under Security credentials", x, setupCommand(x, true))
 	case !serialRE.MatchString(serial):
-		p.Problem = fmt.Errorf("mfa_serial %q (%s) is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice: fix it", serial, where)
+		p.Problem = fmt.Errorf("mfa_serial %q (%s) is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice: run %s with the right one", serial, where, setupCommand(x, true))
 	}
 	return p, true
+}
+
+// sourceProfileWarning says what "awsmfa setup" does about source_profile
+// without role_arn in sec, or what to do by hand for the default profile.
+func sourceProfileWarning(f *awsFiles, x, l, sec string) string {
+	w := fmt.Sprintf("source_profile without role_arn in [%s] of %s makes Go-based tools (aws-sdk-go-v2, Terraform) refuse the profile", sec, f.cfgPath)
+	switch {
+	case conventional(x, l):
+		return fmt.Sprintf("%s: run %s to remove it (the name %s alone links the keys)", w, setupCommand(x, false), l)
+	case x == "default":
+		return fmt.Sprintf("%s: rename [%s] to [default%s] in %s (and in %s, if it is there), then delete source_profile from [%s]", w, l, permSuffix, f.credPath, f.cfgPath, sec)
+	}
+	return fmt.Sprintf("%s: run %s to move it to a bare [%s] section, which only awsmfa reads", w, setupCommand(x, false), x)
+}
+
+// longTermInSessionSection explains long-term keys in [x], where the
+// session goes, with the fix that fits what [l] holds.
+func longTermInSessionSection(f *awsFiles, x, l string, needSerial bool) error {
+	if akiaLine(f.cred, x) > 0 && hasSessionToken(f, x) {
+		return f.longTermProblem(x) // a key and a session mixed: by hand
+	}
+	id, secret := f.credGet(x, "aws_access_key_id"), f.credGet(x, "aws_secret_access_key")
+	lID, lSecret := f.credGet(l, "aws_access_key_id"), f.credGet(l, "aws_secret_access_key")
+	switch {
+	case f.inKeychain(l) || (lID != "" || lSecret != "") && (lID != id || lSecret != secret):
+		return longTermErr(fmt.Sprintf("[%s] in %s holds long-term keys, which awsmfa never overwrites with a session, and [%s] holds the profile's own: delete aws_access_key_id and aws_secret_access_key from [%s] (keep the pair that works in [%s])", x, f.credPath, l, x, l))
+	case lID != "":
+		return longTermErr(fmt.Sprintf("[%s] in %s holds the same long-term keys as [%s], and awsmfa never overwrites them with a session: run %s to remove them from [%s]", x, f.credPath, l, setupCommand(x, false), x))
+	}
+	return longTermErr(fmt.Sprintf("[%s] in %s holds long-term keys, which awsmfa never overwrites with a session: run %s to move them to [%s]", x, f.credPath, setupCommand(x, needSerial), l))
+}
+
+// longTermErr is an ErrLongTermSection whose text is its sentence alone.
+type longTermErr string
+
+func (e longTermErr) Error() string        { return string(e) }
+func (e longTermErr) Is(target error) bool { return target == ErrLongTermSection }
+
+// holdsSession reports whether long-term profile [l] holds session
+// credentials instead of an IAM user's keys.
+func (f *awsFiles) holdsSession(l string) bool {
+	return f.credGet(l, "aws_session_token") != "" || f.credGet(l, "aws_security_token") != "" || strings.HasPrefix(f.credGet(l, "aws_access_key_id"), "ASIA")
+}
+
+func sessionInLongTermError(l, credPath string) error {
+	return fmt.Errorf("[%s] in %s holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", l, credPath)
+}
+
+func noKeysError(x, l, credPath string) error {
+	return fmt.Errorf("no long-term keys for %s: add the IAM user's aws_access_key_id and aws_secret_access_key to [%s] in %s", x, l, credPath)
 }
 
 func (f *awsFiles) hasLongTermKeys(l string) bool {
