@@ -124,7 +124,7 @@ func TestBinaryLocalTime(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	s := lastSession(t, e)
-	want := "Logged in myaccount until " + s.Expiration.In(loc).Format("2006-01-02 15:04") + " (12h0m)\n"
+	want := "Logged in myaccount until " + s.Expiration.In(loc).Format("2006-01-02 15:04 MST") + " (12h0m)\n"
 	if r.stdout != want {
 		t.Errorf("stdout %q, want %q", r.stdout, want)
 	}

@@ -76,16 +76,41 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 
 // command is one subcommand.
 type command struct {
-	name  string
-	usage string // the one-line usage shown on usage errors
-	help  string // full --help text
-	run   func(a *app, g globals, args []string) error
+	name    string
+	summary string // one line for the command list, completion and the man page
+	usage   string // the one-line usage shown on usage errors
+	help    string // full --help text; testdata/help/*.golden holds it
+	// flags are the options besides --profile and --help, for completion,
+	// the man page and the test that the help text names each of them.
+	flags []flagSpec
+	// words are what the first argument may be (keychain's actions...).
+	words  []string
+	hidden bool // left out of help, completion and the man page
+	run    func(a *app, g globals, args []string) error
 }
+
+// flagSpec is one option of a command.
+type flagSpec struct {
+	name   string    // long name, without dashes
+	arg    string    // placeholder of its value; "" for a switch
+	values valueKind // what completion offers as its value
+}
+
+// valueKind says what an option's value or an argument is, for completion.
+type valueKind int
+
+const (
+	valueNone         valueKind = iota
+	valueProfile                // an MFA profile
+	valueSetupProfile           // any profile setup can work on
+	valueShell                  // a shell name
+)
 
 var commands []*command
 
 func init() {
-	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, keychainCmd, versionCmd}
+	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, keychainCmd,
+		envCmd, execCmd, completionCmd, versionCmd, completeCmd}
 }
 
 func lookup(name string) *command {
@@ -116,8 +141,11 @@ func (a *app) dispatch(args []string) error {
 			return &helpRequest{}
 		case "version":
 			return versionCmd.run(a, g, nil)
-		case "profile":
-			v, next, err := flagValue(args, i, name, val, hasVal, "")
+		case "profile", "p":
+			if !isProfileFlag(arg, name) {
+				return usagef("", "unknown option %s", arg)
+			}
+			v, next, err := flagValue(args, i, "profile", val, hasVal, "")
 			if err != nil {
 				return err
 			}
@@ -176,6 +204,13 @@ func (a *app) finish(err error) int {
 		fmt.Fprint(a.stdout, helpText(h.cmd))
 		return exitOK
 	}
+	var ec *exitCode
+	if errors.As(err, &ec) {
+		if ec.msg != "" {
+			fmt.Fprintf(a.stderr, "awsmfa: %s\n", oneLine(ec.msg))
+		}
+		return ec.code
+	}
 	var u *usageError
 	if errors.As(err, &u) {
 		fmt.Fprintf(a.stderr, "awsmfa: %s\n", oneLine(u.msg))
@@ -207,7 +242,13 @@ func usageLine(cmd string) string {
 	if c := lookup(cmd); c != nil {
 		return c.usage
 	}
-	return "awsmfa [--profile P] <login|logout|status|setup|keychain|version> [options]"
+	var names []string
+	for _, c := range commands {
+		if !c.hidden {
+			names = append(names, c.name)
+		}
+	}
+	return "awsmfa [--profile P] <" + strings.Join(names, "|") + "> [options]"
 }
 
 func helpHint(cmd string) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestHelp(t *testing.T) {
@@ -22,6 +23,11 @@ func TestHelp(t *testing.T) {
 		{[]string{"status", "-h"}, "help/status.golden"},
 		{[]string{"setup", "--help"}, "help/setup.golden"},
 		{[]string{"version", "--help"}, "help/version.golden"},
+		{[]string{"-p", "x", "keychain", "--help"}, "help/keychain.golden"},
+		{[]string{"env", "-h"}, "help/env.golden"},
+		{[]string{"exec", "--help"}, "help/exec.golden"},
+		{[]string{"help", "completion"}, "help/completion.golden"},
+		{[]string{"completion", "--help"}, "help/completion.golden"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -31,6 +37,11 @@ func TestHelp(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
 			golden(t, tt.golden, r.stdout)
+			for _, line := range strings.Split(r.stdout, "\n") {
+				if n := utf8.RuneCountInString(line); n > 80 {
+					t.Errorf("%d columns: %s", n, line)
+				}
+			}
 			if n := e.calls(); n != 0 {
 				t.Errorf("help made %d STS calls", n)
 			}
@@ -53,7 +64,7 @@ func TestVersion(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	const (
 		loginUsage  = "usage: awsmfa [--profile P] login [--token-code N] [--duration D] [--force]\n"
-		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|version> [options]\n"
+		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|env|exec|completion|version> [options]\n"
 	)
 	tests := []struct {
 		name  string
@@ -99,6 +110,16 @@ func TestUsageErrors(t *testing.T) {
 		{"status json value", []string{"status", "--json=1"}, "--json takes no value", "usage: awsmfa [--profile P] status [--json]\n"},
 		{"status after dashdash", []string{"status", "--", "x"}, `unexpected argument "x"`, "usage: awsmfa [--profile P] status [--json]\n"},
 		{"setup serial empty", []string{"setup", "--serial="}, "--serial needs the ARN of the MFA device", "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
+		{"setup serial not an ARN", []string{"setup", "--serial", "GAHT12345678"}, `--serial: "GAHT12345678" is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice`, "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
+		{"setup serial not an MFA ARN", []string{"setup", "--serial", "arn:aws:iam::123456789012:user/alice"}, `--serial: "arn:aws:iam::123456789012:user/alice" is not an MFA device ARN`, "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
+		{"short profile without value", []string{"-p"}, "--profile needs a value", globalUsage},
+		{"--p is not -p", []string{"--p", "x", "status"}, "unknown option --p", globalUsage},
+		{"env unknown shell", []string{"env", "--shell", "tcsh"}, `--shell: unknown shell "tcsh"`, "usage: awsmfa [--profile P] env [--shell SHELL] [--token-code N] [--duration D]\n"},
+		{"env bad code", []string{"env", "--token-code", "12"}, "--token-code: ", "usage: awsmfa [--profile P] env [--shell SHELL] [--token-code N] [--duration D]\n"},
+		{"env stray", []string{"env", "x"}, `unexpected argument "x"`, "usage: awsmfa [--profile P] env [--shell SHELL] [--token-code N] [--duration D]\n"},
+		{"exec bad duration", []string{"exec", "--duration", "2m", "--", "true"}, "--duration: ", "usage: awsmfa [--profile P] exec [--token-code N] [--duration D] [-- COMMAND...]\n"},
+		{"completion no shell", []string{"completion"}, "completion needs a shell", "usage: awsmfa completion bash|zsh|fish|powershell\n"},
+		{"completion unknown shell", []string{"completion", "tcsh"}, `unknown shell "tcsh"`, "usage: awsmfa completion bash|zsh|fish|powershell\n"},
 		{"version stray", []string{"version", "now"}, `unexpected argument "now"`, "usage: awsmfa version\n"},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,12 @@ func flagValue(args []string, i int, name, val string, hasVal bool, cmd string) 
 	return args[i+1], i + 2, nil
 }
 
+// isProfileFlag reports whether arg (split into name) is --profile or its
+// short form -p; "--p" is not one.
+func isProfileFlag(arg, name string) bool {
+	return name == "profile" || name == "p" && !strings.HasPrefix(arg, "--")
+}
+
 // cmdFlags are one command's options.
 type cmdFlags struct {
 	strs  map[string]*string
@@ -35,6 +41,9 @@ type cmdFlags struct {
 	// passthrough allows arguments after "--" (returned to the caller);
 	// otherwise they are refused.
 	passthrough bool
+	// stopAtArg ends the options at the first argument that is not one,
+	// which is returned with everything after it (exec's command line).
+	stopAtArg bool
 	// seen, when set, records the flags given.
 	seen map[string]bool
 }
@@ -51,6 +60,9 @@ func (f cmdFlags) parse(cmd string, g *globals, args []string) ([]string, error)
 			return rest, nil
 		}
 		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			if f.stopAtArg {
+				return args[i:], nil
+			}
 			return nil, usagef(cmd, "unexpected argument %q", arg)
 		}
 		name, val, hasVal := splitFlag(arg)
@@ -60,8 +72,8 @@ func (f cmdFlags) parse(cmd string, g *globals, args []string) ([]string, error)
 		switch {
 		case name == "h" || name == "help":
 			return nil, &helpRequest{cmd: cmd}
-		case name == "profile":
-			v, next, err := flagValue(args, i, name, val, hasVal, cmd)
+		case isProfileFlag(arg, name):
+			v, next, err := flagValue(args, i, "profile", val, hasVal, cmd)
 			if err != nil {
 				return nil, err
 			}

@@ -10,9 +10,12 @@ import (
 )
 
 var keychainCmd = &command{
-	name:  "keychain",
-	usage: "awsmfa [--profile P] keychain import|export|status",
-	run:   runKeychain,
+	name:    "keychain",
+	summary: "keep long-term keys in the OS keychain (import, export, status)",
+	usage:   "awsmfa [--profile P] keychain import|export|status",
+	help:    keychainHelp,
+	words:   []string{"import", "export", "status"},
+	run:     runKeychain,
 }
 
 func runKeychain(a *app, g globals, args []string) error {

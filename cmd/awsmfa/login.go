@@ -1,18 +1,23 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
 var loginCmd = &command{
-	name:  "login",
-	usage: "awsmfa [--profile P] login [--token-code N] [--duration D] [--force]",
-	run:   runLogin,
+	name:    "login",
+	summary: "get a session with an MFA code and write it into [P]",
+	usage:   "awsmfa [--profile P] login [--token-code N] [--duration D] [--force]",
+	help:    loginHelp,
+	flags:   []flagSpec{{name: "token-code", arg: "N"}, {name: "duration", arg: "D"}, {name: "force"}},
+	run:     runLogin,
 }
 
 // loginArgs is what the login command line asks for.
@@ -105,7 +110,7 @@ func runLogin(a *app, g globals, args []string) error {
 		Duration:  la.duration,
 		Force:     la.force,
 	}
-	sess, err := m.Login(a.ctx, name, opts)
+	sess, err := a.login(m, name, opts)
 	var active *session.ActiveError
 	if errors.As(err, &active) {
 		renew, err := a.askRenew(active)
@@ -118,7 +123,7 @@ func runLogin(a *app, g globals, args []string) error {
 			return nil
 		}
 		opts.Force = true
-		sess, err = m.Login(a.ctx, name, opts)
+		sess, err = a.login(m, name, opts)
 		if err != nil {
 			return err
 		}
@@ -133,6 +138,74 @@ func runLogin(a *app, g globals, args []string) error {
 	return nil
 }
 
+// slowSTS is how long STS may take before awsmfa says, on a terminal, that
+// it is still waiting; a variable so tests need not wait.
+var slowSTS = 2 * time.Second
+
+// afterFunc is time.AfterFunc; tests fire it by hand.
+var afterFunc = func(d time.Duration, f func()) (stop func() bool) { return time.AfterFunc(d, f).Stop }
+
+// login is the core's Login with one addition for people at a terminal: once
+// the code is known (given, or typed at the prompt), a timer starts, and if
+// STS has not answered when it fires, one line on stderr says what awsmfa
+// is waiting for. The core's own timeout still ends the wait.
+func (a *app) login(m *session.Manager, name string, opts session.LoginOptions) (session.Session, error) {
+	if !isTerminal(a.stderr) {
+		return m.Login(a.ctx, name, opts)
+	}
+	var (
+		mu      sync.Mutex
+		stop    func() bool
+		stopped bool
+	)
+	start := func() {
+		where := "AWS STS"
+		if p, err := m.Profile(name); err == nil {
+			where = stsName(p)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if stop == nil && !stopped {
+			stop = afterFunc(slowSTS, func() {
+				mu.Lock()
+				defer mu.Unlock()
+				if !stopped {
+					fmt.Fprintf(a.stderr, "awsmfa: waiting for %s to answer...\n", where)
+				}
+			})
+		}
+	}
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		if stop != nil {
+			stop()
+		}
+	}()
+	if strings.TrimSpace(opts.TokenCode) != "" {
+		start()
+	} else if prompt := opts.Prompt; prompt != nil {
+		opts.Prompt = func(ctx context.Context, profile, serial string) (string, error) {
+			code, err := prompt(ctx, profile, serial)
+			if err == nil {
+				start()
+			}
+			return code, err
+		}
+	}
+	return m.Login(a.ctx, name, opts)
+}
+
+// stsName is how the slow-STS line names the endpoint: the override the
+// user set, or AWS STS in the profile's region.
+func stsName(p session.Profile) string {
+	if p.Endpoint != "" {
+		return "STS at " + p.Endpoint
+	}
+	return "AWS STS in " + p.Region
+}
+
 // askRenew asks on the terminal whether to renew an active session; with no
 // terminal the answer is no, since nobody asked for --force.
 func (a *app) askRenew(active *session.ActiveError) (bool, error) {
@@ -143,7 +216,8 @@ func (a *app) askRenew(active *session.ActiveError) (bool, error) {
 		active.Profile, session.FormatLeft(active.Left), formatTime(active.Until)))
 }
 
-// formatTime shows an instant in the user's zone, to the minute.
+// formatTime shows an instant in the user's zone, to the minute, with the
+// zone's name (or offset), so that no one has to guess which zone it is.
 func formatTime(t time.Time) string {
-	return t.In(displayZone()).Format("2006-01-02 15:04")
+	return t.In(displayZone()).Format("2006-01-02 15:04 MST")
 }

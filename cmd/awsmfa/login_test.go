@@ -12,7 +12,7 @@ import (
 )
 
 // loggedIn matches the one line a successful login prints.
-var loggedIn = regexp.MustCompile(`^Logged in (\S+) until (\d{4}-\d\d-\d\d \d\d:\d\d) \((\S+)\)\n$`)
+var loggedIn = regexp.MustCompile(`^Logged in (\S+) until (\d{4}-\d\d-\d\d \d\d:\d\d \S+) \((\S+)\)\n$`)
 
 // lastSession is the fake's record of the latest session it issued.
 func lastSession(t *testing.T, e *testEnv) stsfake.Session {
@@ -176,7 +176,7 @@ func TestLoginSuccess(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
 			s := assertSessionWritten(t, e, tt.profile)
-			want := fmt.Sprintf("Logged in %s until %s (%s)\n", tt.profile, s.Expiration.In(zone).Format("2006-01-02 15:04"), tt.left)
+			want := fmt.Sprintf("Logged in %s until %s (%s)\n", tt.profile, s.Expiration.In(zone).Format("2006-01-02 15:04 MST"), tt.left)
 			if r.stdout != want || !loggedIn.MatchString(r.stdout) {
 				t.Errorf("stdout %q, want %q", r.stdout, want)
 			}
@@ -266,7 +266,7 @@ func TestLoginActive(t *testing.T) {
 		{
 			name:   "no terminal says how long is left",
 			args:   []string{"login", "--token-code", "CODE"},
-			stdout: regexp.MustCompile(`^myaccount is still logged in for (11h59m|12h0m) \(until \d{4}-\d\d-\d\d \d\d:\d\d\); use --force to renew\n$`),
+			stdout: regexp.MustCompile(`^myaccount is still logged in for (11h59m|12h0m) \(until \d{4}-\d\d-\d\d \d\d:\d\d \S+\); use --force to renew\n$`),
 		},
 		{
 			name:    "force renews",
@@ -501,7 +501,7 @@ func TestLoginErrors(t *testing.T) {
 					"[myaccountPerm]\naws_access_key_id = "+u.AccessKeyID+"\naws_secret_access_key = "+u.SecretAccessKey+"\n")
 				return []string{"--profile", "myaccount", "login", "--token-code", "123456"}
 			},
-			want: "mfa_serial",
+			want: "setup --serial",
 		},
 		{
 			name: "missing long-term profile",
@@ -590,5 +590,5 @@ func atoi(s string) int {
 // issue's own layout ([profile X] with source_profile), the note that Go
 // tools refuse that layout.
 func quietStderr(s string) bool {
-	return s == "" || regexp.MustCompile(`^awsmfa: note: source_profile without role_arn in the config of \S+ makes Go-based tools[^\n]*\n$`).MatchString(s)
+	return s == "" || regexp.MustCompile(`^awsmfa: note: source_profile without role_arn in \[profile \S+\] of \S+ makes Go-based tools[^\n]*\n$`).MatchString(s)
 }

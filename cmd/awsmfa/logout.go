@@ -7,9 +7,12 @@ import (
 )
 
 var logoutCmd = &command{
-	name:  "logout",
-	usage: "awsmfa [--profile P] logout [--all]",
-	run:   runLogout,
+	name:    "logout",
+	summary: "remove the session from [P] (or from every profile)",
+	usage:   "awsmfa [--profile P] logout [--all]",
+	help:    logoutHelp,
+	flags:   []flagSpec{{name: "all"}},
+	run:     runLogout,
 }
 
 func runLogout(a *app, g globals, args []string) error {

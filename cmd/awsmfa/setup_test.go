@@ -18,8 +18,9 @@ func TestSetup(t *testing.T) {
 		{name: "serial flag, profile after", args: []string{"setup", "--serial=" + serial, "--profile", "plain"}},
 		{name: "asked on the terminal", args: []string{"--profile", "plain", "setup"}, answers: []string{" " + serial + " "}},
 		{name: "empty answer cancels", args: []string{"--profile", "plain", "setup"}, answers: []string{""}, code: 1, stderr: "awsmfa: canceled\n"},
-		{name: "no terminal", args: []string{"--profile", "plain", "setup"}, code: 1, stderr: "awsmfa: no terminal to ask for the MFA device ARN on: pass --serial\n"},
-		{name: "bad serial", args: []string{"--profile", "plain", "setup", "--serial", "GAHT12345678"}, code: 1, stderr: "awsmfa: "},
+		{name: "no terminal", args: []string{"--profile", "plain", "setup"}, code: 1, stderr: "awsmfa: no MFA device for plain: pass --serial arn:aws:iam::ACCOUNT_ID:mfa/DEVICE, the ARN shown in the IAM console under Security credentials\n"},
+		{name: "mistyped at the terminal, then right", args: []string{"--profile", "plain", "setup"}, answers: []string{"GAHT12345678", serial}},
+		{name: "mistyped at the terminal three times", args: []string{"--profile", "plain", "setup"}, answers: []string{"a", "b", "c"}, code: 1, stderr: `awsmfa: "c" is not an MFA device ARN`},
 		{name: "no such profile", args: []string{"--profile", "nosuch", "setup", "--serial", serial}, code: 1, stderr: "awsmfa: "},
 	}
 	for _, tt := range tests {
@@ -48,8 +49,8 @@ func TestSetup(t *testing.T) {
 				}
 				return
 			}
-			want := "Moved the long-term keys of [plain] to [plainPerm] in " + e.creds + "\n" +
-				"Recorded mfa_serial = " + serial + " for plain in " + e.cfg + "\n" +
+			want := "Recorded mfa_serial = " + serial + " for plain in [profile plainPerm] of " + e.cfg + "\n" +
+				"Moved the long-term keys of [plain] to [plainPerm] in " + e.creds + "\n" +
 				"Log in with: awsmfa --profile plain login\n"
 			if r.stdout != want || r.stderr != "" {
 				t.Errorf("stdout %q, stderr %q; want %q", r.stdout, r.stderr, want)

@@ -4,16 +4,22 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"text/tabwriter"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
 var statusCmd = &command{
-	name:  "status",
-	usage: "awsmfa [--profile P] status [--json]",
-	run:   runStatus,
+	name:    "status",
+	summary: "show every MFA profile and how long its session has left",
+	usage:   "awsmfa [--profile P] status [--json]",
+	help:    statusHelp,
+	flags:   []flagSpec{{name: "json"}},
+	run:     runStatus,
 }
 
 func runStatus(a *app, g globals, args []string) error {
@@ -42,45 +48,165 @@ func runStatus(a *app, g globals, args []string) error {
 		return writeStatusJSON(a, list)
 	}
 	if len(list) == 0 {
-		cfg, creds := m.Paths()
-		fmt.Fprintf(a.stdout, "No MFA profiles in %s or %s\n", cfg, creds)
-		fmt.Fprintln(a.stdout, "Add mfa_serial to a profile whose long-term keys are in [<name>Perm], or run 'awsmfa setup'.")
-		return nil
+		return a.noProfiles(m)
 	}
 	// One write for the whole table: unbuffered, a thousand profiles cost
 	// some fifteen thousand write calls.
 	out := bufio.NewWriter(a.stdout)
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROFILE\tSTATE\tLEFT\tEXPIRES\tLONG-TERM\tMFA SERIAL\tPROBLEM")
+	color := a.colorStdout()
+	// SOURCE goes first when long names would not fit 80 columns.
+	t := &table{header: statusHeader, maxWidth: 80, keep: 4}
+	var notes []statusNote
 	for _, st := range list {
-		p := st.Profile
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			p.Name, st.State, leftCell(st), expiresCell(st.Expiration),
-			dash(p.LongTerm), dash(p.Serial), dash(problemText(p.Problem)))
+		t.add(mfaRow(st)...)
+		notes = append(notes, mfaNotes(st)...)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	t.write(out, color)
+	if len(notes) > 0 {
+		out.WriteByte('\n')
 	}
-	for _, st := range list {
-		if st.Profile.Warning != "" {
-			fmt.Fprintf(out, "note: %s\n", st.Profile.Warning)
+	home, _ := os.UserHomeDir()
+	for _, n := range notes {
+		for i, line := range wrap(n.profile+": "+tildeHome(n.text, home), noteWidth) {
+			if i == 0 {
+				writeColored(out, n.profile+":", n.color, color)
+				line = strings.TrimPrefix(line, n.profile+":")
+			} else {
+				out.WriteString("  ")
+			}
+			out.WriteString(line + "\n")
 		}
 	}
 	return out.Flush()
 }
 
-func leftCell(st session.Status) string {
-	if st.State == session.Active || st.State == session.Expiring {
-		return session.FormatLeft(st.Left)
+// tildeHome writes paths under the home folder as ~/..., as a shell would
+// take them: shorter, and the same on every machine.
+func tildeHome(s, home string) string {
+	if home == "" || home == string(filepath.Separator) {
+		return s
 	}
-	return "-"
+	return strings.ReplaceAll(s, home+string(filepath.Separator), "~"+string(filepath.Separator))
 }
 
-func expiresCell(t time.Time) string {
-	if t.IsZero() {
-		return "-"
+// noteWidth keeps the notes under the table within 80 columns too.
+const noteWidth = 80
+
+// wrap breaks text into lines of at most width runes (the lines after the
+// first are indented by two, which width allows for), at spaces, never
+// inside a quoted command, so that a command is copied whole. A word longer
+// than a line gets a line of its own.
+func wrap(text string, width int) []string {
+	var words []string
+	for rest := text; rest != ""; {
+		rest = strings.TrimLeft(rest, " ")
+		end := strings.IndexByte(rest, ' ')
+		if q := strings.IndexByte(rest, '"'); q >= 0 && (end < 0 || q < end) {
+			if close := strings.IndexByte(rest[q+1:], '"'); close >= 0 {
+				end = q + 1 + close + 1
+				if sp := strings.IndexByte(rest[end:], ' '); sp >= 0 {
+					end += sp
+				} else {
+					end = len(rest)
+				}
+			}
+		}
+		if end < 0 {
+			end = len(rest)
+		}
+		if w := rest[:end]; w != "" {
+			words = append(words, w)
+		}
+		rest = rest[end:]
 	}
-	return formatTime(t)
+	var lines []string
+	line, limit := "", width
+	for _, w := range words {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= limit:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line, limit = w, width-2
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// The status table's columns. Each kind of profile (MFA sessions today;
+// role profiles, SSO sessions) makes rows of these five cells and its own
+// notes, so that they share one table that fits 80 columns: the MFA
+// serial, which alone is 40 wide, is in --json, and SOURCE is left out
+// when long names leave no room for it.
+var statusHeader = []string{"PROFILE", "STATE", "LEFT", "EXPIRES", "SOURCE"}
+
+// statusNote is a line under the table: what stops a profile from logging
+// in and how to fix it, or advice that does not stop it.
+type statusNote struct {
+	profile, text, color string
+}
+
+// mfaRow is the row of an MFA profile: its session's state, the time left,
+// the expiry in the user's zone, and the long-term profile.
+func mfaRow(st session.Status) []cell {
+	state := cell{st.State.String(), stateColor(st.State)}
+	left, expires := cell{text: "-"}, cell{text: "-"}
+	switch st.State {
+	case session.Active, session.Expiring:
+		left.text = session.FormatLeft(st.Left)
+	case session.ActiveUnknown:
+		state.text, left.text, expires.text = "active", "?", "unknown"
+	}
+	if !st.Expiration.IsZero() {
+		expires.text = formatTime(st.Expiration)
+	}
+	if st.Profile.Problem != nil && !st.HasSession {
+		state = cell{"needs setup", colorRed}
+	}
+	return []cell{{text: st.Profile.Name}, state, left, expires, {text: dash(st.Profile.LongTerm)}}
+}
+
+func mfaNotes(st session.Status) []statusNote {
+	var out []statusNote
+	if st.Profile.Problem != nil {
+		out = append(out, statusNote{st.Profile.Name, problemText(st.Profile.Problem), colorRed})
+	}
+	if st.Profile.Warning != "" {
+		out = append(out, statusNote{st.Profile.Name, "note: " + st.Profile.Warning, colorYellow})
+	}
+	return out
+}
+
+func stateColor(s session.State) string {
+	switch s {
+	case session.Active, session.ActiveUnknown:
+		return colorGreen
+	case session.Expiring:
+		return colorYellow
+	case session.Expired:
+		return colorRed
+	}
+	return ""
+}
+
+// noProfiles says how to get a first MFA profile: setup for each plain
+// profile with keys, else where to put them.
+func (a *app) noProfiles(m *session.Manager) error {
+	cfg, creds := m.Paths()
+	fmt.Fprintf(a.stdout, "No MFA profiles in %s or %s\n", cfg, creds)
+	plain, _ := m.PlainProfiles()
+	for _, p := range plain {
+		fmt.Fprintf(a.stdout, "To log in to %s with MFA: awsmfa --profile %s setup --serial %s\n", p, p, session.SerialTemplate)
+	}
+	if len(plain) == 0 {
+		fmt.Fprintf(a.stdout, "Add an IAM user's long-term keys to [NAMEPerm] in %s, then run: awsmfa --profile NAME setup --serial %s\n", creds, session.SerialTemplate)
+	}
+	return nil
 }
 
 func dash(s string) string {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
@@ -182,5 +185,98 @@ func TestStatusEmpty(t *testing.T) {
 	r = cli(t, "status")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "No MFA profiles in "+e.cfg+" or "+e.creds+"\n") {
 		t.Errorf("status with no MFA profile: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+// withTTY makes the CLI take every stream for a terminal in this test.
+func withTTY(t *testing.T) {
+	t.Helper()
+	prev := isTerminal
+	isTerminal = func(io.Writer) bool { return true }
+	t.Cleanup(func() { isTerminal = prev })
+}
+
+// The table and the notes under it fit 80 columns, with realistic names.
+func TestStatusFits80Columns(t *testing.T) {
+	e := newEnv(t)
+	cfg, creds := statusFiles(e)
+	// Long but plausible names: a 20-character profile, its Perm section.
+	cfg += "[profile platform-prod-admin]\nmfa_serial = arn:aws:iam::123456789012:mfa/platform-prod-admin\n"
+	creds += "[platform-prod-adminPerm]\naws_access_key_id = AKIAEXAMPLEPPA\naws_secret_access_key = x\n\n" +
+		"[platform-prod-admin]\naws_access_key_id = ASIAEXAMPLEPPA\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T20:00:00Z\n"
+	e.write(t, cfg, creds)
+	withManager(t, session.Config{Clock: fixedClock(statusNow)})
+	withZone(t, time.FixedZone("", 5*3600+1800)) // a zone without a name shows its offset
+	r := cli(t, "status")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("%d columns: %s", n, line)
+		}
+	}
+	// SOURCE made way for the long name.
+	if !strings.Contains(r.stdout, "platform-prod-admin  active       10h56m  2026-11-28 01:30 +0530\n") || strings.Contains(r.stdout, "SOURCE") {
+		t.Errorf("no row for platform-prod-admin with the zone's offset, and no SOURCE:\n%s", r.stdout)
+	}
+}
+
+// Colour only on a terminal, and never with NO_COLOR or TERM=dumb; the
+// text is the same either way.
+func TestStatusColour(t *testing.T) {
+	e := newEnv(t)
+	cfg, creds := statusFiles(e)
+	e.write(t, cfg, creds)
+	withManager(t, session.Config{Clock: fixedClock(statusNow)})
+	withZone(t, time.UTC)
+	plain := cli(t, "status").stdout
+	if strings.Contains(plain, "\x1b[") {
+		t.Fatalf("colour codes when stdout is no terminal:\n%q", plain)
+	}
+	withTTY(t)
+	t.Setenv("TERM", "xterm-256color")
+	colored := cli(t, "status").stdout
+	for _, want := range []string{"\x1b[32mactive\x1b[0m", "\x1b[33mexpiring\x1b[0m", "\x1b[31mexpired\x1b[0m", "\x1b[31mneeds setup\x1b[0m", "\x1b[1mPROFILE\x1b[0m"} {
+		if !strings.Contains(colored, want) {
+			t.Errorf("on a terminal, no %q in\n%s", want, colored)
+		}
+	}
+	if stripANSI(colored) != plain {
+		t.Errorf("the coloured table says something else:\n%s\nvs\n%s", stripANSI(colored), plain)
+	}
+	for _, env := range [][2]string{{"NO_COLOR", "1"}, {"TERM", "dumb"}} {
+		t.Run(env[0], func(t *testing.T) {
+			t.Setenv(env[0], env[1])
+			if out := cli(t, "status").stdout; out != plain {
+				t.Errorf("%s=%s: got colour:\n%q", env[0], env[1], out)
+			}
+		})
+	}
+	if out := cli(t, "status", "--json").stdout; strings.Contains(out, "\x1b[") {
+		t.Errorf("colour in --json")
+	}
+}
+
+var ansiRE = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+func stripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		text  string
+		width int
+		want  []string
+	}{
+		{"short", 80, []string{"short"}},
+		{"a b c d", 3, []string{"a b", "c", "d"}},
+		{`x: run "awsmfa --profile p setup" now`, 12, []string{"x: run", `"awsmfa --profile p setup"`, "now"}},
+		{`x: "quoted,"then more`, 10, []string{"x:", `"quoted,"then`, "more"}},
+		{`unclosed "quote here`, 10, []string{"unclosed", `"quote`, "here"}},
+	}
+	for _, tt := range tests {
+		if got := wrap(tt.text, tt.width); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tt.text, tt.width, got, tt.want)
+		}
 	}
 }

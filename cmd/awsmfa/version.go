@@ -7,8 +7,10 @@ import (
 )
 
 var versionCmd = &command{
-	name:  "version",
-	usage: "awsmfa version",
+	name:    "version",
+	summary: "print the version",
+	usage:   "awsmfa version",
+	help:    versionHelp,
 	run: func(a *app, g globals, args []string) error {
 		if _, err := (cmdFlags{}).parse("version", &g, args); err != nil {
 			return err

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// ANSI colours for a terminal; colour is never the only sign of a state.
+const (
+	colorRed    = "31"
+	colorGreen  = "32"
+	colorYellow = "33"
+	colorBold   = "1"
+)
+
+// cell is one table cell: its text and, on a terminal, its colour.
+type cell struct {
+	text  string
+	color string
+}
+
+// table lays out rows in columns as wide as their widest plain text, so
+// that colour codes never upset the alignment.
+type table struct {
+	header []string
+	rows   [][]cell
+	// maxWidth, when set, drops columns from the right, down to keep, until
+	// the table fits.
+	maxWidth, keep int
+}
+
+func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
+
+// write prints the table, two spaces between columns and no trailing
+// spaces, with colour when color is set.
+func (t *table) write(w *bufio.Writer, color bool) {
+	width := make([]int, len(t.header))
+	for i, h := range t.header {
+		width[i] = utf8.RuneCountInString(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c.text))
+		}
+	}
+	cols := len(width)
+	for t.maxWidth > 0 && cols > t.keep && tableWidth(width[:cols]) > t.maxWidth {
+		cols--
+	}
+	line := func(cells []cell) {
+		cells = cells[:min(cols, len(cells))]
+		for i, c := range cells {
+			text := c.text
+			if i == len(cells)-1 {
+				writeColored(w, text, c.color, color)
+				break
+			}
+			writeColored(w, text, c.color, color)
+			w.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(text)+2))
+		}
+		w.WriteByte('\n')
+	}
+	head := make([]cell, len(t.header))
+	for i, h := range t.header {
+		head[i] = cell{h, colorBold}
+	}
+	line(head)
+	for _, r := range t.rows {
+		line(r)
+	}
+}
+
+func writeColored(w io.StringWriter, text, code string, color bool) {
+	if !color || code == "" {
+		w.WriteString(text)
+		return
+	}
+	w.WriteString("\x1b[" + code + "m" + text + "\x1b[0m")
+}
+
+func tableWidth(width []int) int {
+	n := 2 * (len(width) - 1)
+	for _, w := range width {
+		n += w
+	}
+	return n
+}
