@@ -267,11 +267,11 @@ func (f *awsFiles) duration(x, l string) (time.Duration, error) {
 		}
 		secs, err := strconv.Atoi(v)
 		if err != nil {
-			return 0, fmt.Errorf("duration_seconds %q of %s in %s is not a whole number of seconds", v, n, f.cfgPath)
+			return 0, fmt.Errorf("duration_seconds %q of %s in %s is not a whole number of seconds: set it to seconds from 900 to 129600, or delete it", v, n, f.cfgPath)
 		}
 		d := time.Duration(secs) * time.Second
 		if err := checkDuration(d); err != nil {
-			return 0, fmt.Errorf("duration_seconds of %s in %s: %w", n, f.cfgPath, err)
+			return 0, fmt.Errorf("duration_seconds of %s in %s: %w: set it within that range, or delete it", n, f.cfgPath, err)
 		}
 		return d, nil
 	}
