@@ -70,7 +70,7 @@ func (m *Manager) KeychainStatus(probe bool) ([]KeyLocation, error) {
 				loc.Problem = fmt.Errorf("read the keychain item of [%s]: %w", l, err)
 			}
 		default:
-			loc.Problem = fmt.Errorf("no long-term keys for %s: add aws_access_key_id and aws_secret_access_key to [%s] in %s", p.Name, l, f.credPath)
+			loc.Problem = noKeysError(p.Name, l, f.credPath)
 		}
 		out = append(out, loc)
 	}

@@ -146,8 +146,25 @@ func (s Store) explain(op, account string, err error) error {
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return fmt.Errorf("%s keychain item %q: the OS keychain refused it as too big", op, account)
 	}
-	return fmt.Errorf("%s keychain item %q: %s: %w", op, account, hint(err), err)
+	h, known := hint(err)
+	if known {
+		// The cause is understood and h says what to do: the raw chain
+		// (exec: "dbus-launch": executable file not found...) stays out of
+		// the sentence, and in the chain for errors.Is.
+		// Callers say which item; the sentence is what to do.
+		return &explained{msg: h, cause: err}
+	}
+	return fmt.Errorf("%s keychain item %q: %s: %w", op, account, h, err)
 }
+
+// explained is an error whose text is its sentence alone.
+type explained struct {
+	msg   string
+	cause error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.cause }
 
 // scrub makes sure no secret leaves in an error text; the error chain is
 // dropped when it would.
