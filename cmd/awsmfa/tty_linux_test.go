@@ -181,3 +181,26 @@ func TestTTY(t *testing.T) {
 		})
 	}
 }
+
+// With a slow STS, the real terminal shows the one waiting line after the
+// real two seconds, then the login line once STS answers.
+func TestTTYSlowSTS(t *testing.T) {
+	binary(t)
+	e := newEnv(t)
+	e.standard(t, "myaccount")
+	addr, arrived, release := heldSTS(t, e.fake.URL)
+	t.Setenv("AWS_ENDPOINT_URL_STS", addr)
+	s := startTTY(t, "--profile", "myaccount", "login", "--token-code", e.code(t, "myaccount"))
+	select {
+	case <-arrived:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("STS was never called; terminal:\n%s", s.output())
+	}
+	s.waitFor("awsmfa: waiting for STS at " + addr + " to answer...")
+	release()
+	code, out := s.wait()
+	if code != 0 || !strings.Contains(out, "Logged in myaccount until ") || strings.Count(out, "waiting for") != 1 {
+		t.Errorf("exit %d; terminal:\n%s", code, out)
+	}
+	assertSessionWritten(t, e, "myaccount")
+}
