@@ -143,11 +143,12 @@ const envHelp = `Usage: awsmfa [--profile P] env [--shell SHELL] [--token-code N
 
 Print the session of P as commands for your shell that set
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (and the older
-AWS_SECURITY_TOKEN), AWS_CREDENTIAL_EXPIRATION and, when the config of P
-names a region and neither is set yet, AWS_REGION and AWS_DEFAULT_REGION.
-A session that is not active is renewed first, as "awsmfa login" would. The
-secrets go to stdout, since you asked for them, and nowhere else. Load them
-into the shell you are in with:
+AWS_SECURITY_TOKEN), AWS_CREDENTIAL_EXPIRATION, and AWS_REGION and
+AWS_DEFAULT_REGION, both to the region the SDKs would use for P ($AWS_REGION,
+else $AWS_DEFAULT_REGION, else the config of P) if there is one. A session
+that is not active is renewed first, as "awsmfa login" would. The secrets go
+to stdout, since you asked for them, and nowhere else. Load them into the
+shell you are in with:
   eval "$(awsmfa env -p P)"                           sh, bash, zsh
   awsmfa env -p P | source                            fish
   awsmfa env -p P | Out-String | Invoke-Expression    PowerShell

@@ -78,9 +78,9 @@ func (a *app) sessionFor(m *session.Manager, name string, sa sessionArgs) (sessi
 type envVar struct{ name, value string }
 
 // sessionVars are the variables env prints and exec sets, in that order.
-// The region is set only when the profile's config names one and the
-// environment has neither region variable, since those would win over the
-// profile's region anyway.
+// Both region variables get the region aws-sdk-go-v2 would pick for the
+// profile (AWS_REGION, else AWS_DEFAULT_REGION, else the profile's config),
+// so that tools reading either agree once AWS_PROFILE is gone.
 func sessionVars(c session.SessionCredentials) []envVar {
 	vars := []envVar{
 		{"AWS_ACCESS_KEY_ID", c.AccessKeyID},
@@ -93,8 +93,14 @@ func sessionVars(c session.SessionCredentials) []envVar {
 	if !c.Expiration.IsZero() {
 		vars = append(vars, envVar{"AWS_CREDENTIAL_EXPIRATION", c.Expiration.UTC().Format(time.RFC3339)})
 	}
-	if c.Region != "" && os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
-		vars = append(vars, envVar{"AWS_REGION", c.Region}, envVar{"AWS_DEFAULT_REGION", c.Region})
+	region := c.Region
+	for _, env := range []string{"AWS_DEFAULT_REGION", "AWS_REGION"} {
+		if v := os.Getenv(env); v != "" {
+			region = v
+		}
+	}
+	if region != "" {
+		vars = append(vars, envVar{"AWS_REGION", region}, envVar{"AWS_DEFAULT_REGION", region})
 	}
 	return vars
 }
