@@ -218,7 +218,7 @@ func (c *completer) complete(args []string) []string {
 	var cmd *command
 	var pending *flagSpec // the option whose value cur is
 	var used []string
-	positional := 0
+	positional, help := 0, false
 	for i, w := range before {
 		if pending != nil {
 			pending = nil
@@ -241,13 +241,24 @@ func (c *completer) complete(args []string) []string {
 			}
 			continue
 		}
-		if cmd == nil {
+		if cmd == nil && !help {
+			if w == "help" {
+				help = true
+				continue
+			}
 			if cmd = lookup(w); cmd == nil || cmd.hidden {
 				return nil
 			}
 			continue
 		}
 		positional++
+	}
+	if help {
+		// "awsmfa help COMMAND"
+		cmd = nil
+		if positional > 0 || strings.HasPrefix(cur, "-") {
+			return nil
+		}
 	}
 	switch {
 	case pending != nil:
