@@ -8,7 +8,8 @@
 #   windows  windows_ARCH/awsmfa-tray.exe (GUI, icon, manifest, version info)
 #            and windows_ARCH/awsmfa.exe (console)
 #   macos    awsmfa-tray.app, zipped (only on a Mac: the tray needs cgo there)
-# plus the plain binaries under linux_ARCH/ and a SHA256SUMS file.
+# plus the plain binaries and the gzipped man page under linux_ARCH/, and a
+# SHA256SUMS file.
 #
 # Environment:
 #   TARGETS  what to build; default "deb rpm windows", and "macos" on a Mac
@@ -83,6 +84,9 @@ if has deb || has rpm; then
 			failures+=("Linux packages for $arch (missing binaries)")
 			continue
 		fi
+		# Man pages ship gzipped; -n leaves out the name and time, so the
+		# bytes depend on the page alone.
+		gzip -9n <packaging/linux/awsmfa.1 >"$bin/awsmfa.1.gz"
 		for format in deb rpm; do
 			has "$format" || continue
 			echo "build.sh: $format for $arch"

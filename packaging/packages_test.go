@@ -2,8 +2,10 @@ package packaging
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,9 +64,15 @@ var debFiles = []string{
 	"drwxr-xr-x root/root ./usr/share/",
 	"drwxr-xr-x root/root ./usr/share/applications/",
 	"-rw-r--r-- root/root ./usr/share/applications/awsmfa-tray.desktop",
+	"drwxr-xr-x root/root ./usr/share/bash-completion/",
+	"drwxr-xr-x root/root ./usr/share/bash-completion/completions/",
+	"-rw-r--r-- root/root ./usr/share/bash-completion/completions/awsmfa",
 	"drwxr-xr-x root/root ./usr/share/doc/",
 	"drwxr-xr-x root/root ./usr/share/doc/awsmfa-tray/",
 	"-rw-r--r-- root/root ./usr/share/doc/awsmfa-tray/copyright",
+	"drwxr-xr-x root/root ./usr/share/fish/",
+	"drwxr-xr-x root/root ./usr/share/fish/vendor_completions.d/",
+	"-rw-r--r-- root/root ./usr/share/fish/vendor_completions.d/awsmfa.fish",
 	"drwxr-xr-x root/root ./usr/share/icons/",
 	"drwxr-xr-x root/root ./usr/share/icons/hicolor/",
 	"drwxr-xr-x root/root ./usr/share/icons/hicolor/128x128/",
@@ -76,10 +84,17 @@ var debFiles = []string{
 	"drwxr-xr-x root/root ./usr/share/icons/hicolor/48x48/",
 	"drwxr-xr-x root/root ./usr/share/icons/hicolor/48x48/apps/",
 	"-rw-r--r-- root/root ./usr/share/icons/hicolor/48x48/apps/awsmfa-tray.png",
+	"drwxr-xr-x root/root ./usr/share/man/",
+	"drwxr-xr-x root/root ./usr/share/man/man1/",
+	"-rw-r--r-- root/root ./usr/share/man/man1/awsmfa.1.gz",
+	"drwxr-xr-x root/root ./usr/share/zsh/",
+	"drwxr-xr-x root/root ./usr/share/zsh/vendor-completions/",
+	"-rw-r--r-- root/root ./usr/share/zsh/vendor-completions/_awsmfa",
 }
 
-// installedFiles are the regular files the package puts on the system, and
-// the source each must equal byte for byte ("" for the binaries).
+// installedFiles are the regular files the .deb puts on the system, and
+// the source each must equal byte for byte ("" for the binaries; the man
+// page is compared after gunzip).
 var installedFiles = map[string]string{
 	"/usr/bin/awsmfa":                                       "",
 	"/usr/bin/awsmfa-tray":                                  "",
@@ -88,6 +103,38 @@ var installedFiles = map[string]string{
 	"/usr/share/icons/hicolor/48x48/apps/awsmfa-tray.png":   "../assets/app-48.png",
 	"/usr/share/icons/hicolor/128x128/apps/awsmfa-tray.png": "../assets/app-128.png",
 	"/usr/share/icons/hicolor/256x256/apps/awsmfa-tray.png": "../assets/app-256.png",
+	"/usr/share/man/man1/awsmfa.1.gz":                       "linux/awsmfa.1",
+	"/usr/share/bash-completion/completions/awsmfa":         "linux/completions/awsmfa",
+	"/usr/share/zsh/vendor-completions/_awsmfa":             "linux/completions/_awsmfa",
+	"/usr/share/fish/vendor_completions.d/awsmfa.fish":      "linux/completions/awsmfa.fish",
+}
+
+// rpmFiles are the .rpm's: the same, but zsh's folder on Fedora and
+// openSUSE is site-functions.
+func rpmFiles() []string {
+	var out []string
+	for path := range installedFiles {
+		if path == "/usr/share/zsh/vendor-completions/_awsmfa" {
+			path = "/usr/share/zsh/site-functions/_awsmfa"
+		}
+		out = append(out, path)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// gunzip returns the content of a gzip file.
+func gunzip(t *testing.T, data []byte) []byte {
+	t.Helper()
+	r, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // treeState sums up the commit and the uncommitted changes, to tell a
@@ -203,6 +250,9 @@ func TestDebPackage(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if strings.HasSuffix(path, ".gz") {
+				got = gunzip(t, got)
+			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from %s", path, src)
 			}
@@ -214,6 +264,7 @@ func TestDebPackage(t *testing.T) {
 			}
 		}
 		validateDesktop(t, "/usr/share/applications/awsmfa-tray.desktop")
+		checkInstalledDocs(t)
 
 		// Both binaries report the stamped version. A scratch HOME and no
 		// display or session bus, so nothing reads the user's files or
@@ -279,14 +330,34 @@ func TestRPMPackage(t *testing.T) {
 	if err != nil {
 		t.Skip("rpm not found (package rpm); only the file was checked")
 	}
-	var want []string
-	for path := range installedFiles {
-		want = append(want, path)
-	}
-	slices.Sort(want)
+	want := rpmFiles()
 	got := strings.Fields(run(t, rpm, "-qlp", pkg))
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("rpm -qlp:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// checkInstalledDocs: man finds the installed page, and bash, with
+// bash-completion, loads the installed completion for awsmfa on its own.
+func checkInstalledDocs(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("man"); err == nil {
+		cmd := exec.Command("man", "-P", "cat", "awsmfa")
+		cmd.Env = append(os.Environ(), "MANWIDTH=80", "MANPATH=/usr/share/man")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "awsmfa exec") {
+			t.Errorf("man awsmfa: %v\n%.400s", err, out)
+		}
+	}
+	const lib = "/usr/share/bash-completion/bash_completion"
+	if _, err := os.Stat(lib); err == nil {
+		// bash-completion loads a command's completion the first time it
+		// is needed, from its completions folder.
+		script := "source " + lib + "\n_completion_loader awsmfa\ncomplete -p awsmfa\n"
+		out, err := exec.Command("bash", "--norc", "-c", script).CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "complete -F _awsmfa awsmfa") {
+			t.Errorf("bash does not load the installed completion: %v\n%s", err, out)
+		}
 	}
 }

@@ -22,9 +22,12 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # wine, wine64, gcc-mingw-w64-x86-64-win32: the Windows build under wine,
 #   with a small bcryptprimitives.dll shim built by mingw.
 # xfce4-panel, dunst: a real panel and notification daemon for screenshots.
+# zsh, fish, bash-completion: awsmfa env, exec and completion in real shells.
+# groff-base, man-db: render and install-check the awsmfa(1) man page.
 packages=(awscli xvfb zenity xdotool dbus desktop-file-utils gnome-keyring rpm libglib2.0-bin
   python3-botocore python3-boto3 strace acl attr stress-ng
-  wine wine64 gcc-mingw-w64-x86-64-win32 xfce4-panel dunst)
+  wine wine64 gcc-mingw-w64-x86-64-win32 xfce4-panel dunst
+  zsh fish bash-completion groff-base man-db)
 
 missing=()
 for p in "${packages[@]}"; do
