@@ -279,3 +279,22 @@ func TestSessionVarsRegion(t *testing.T) {
 		}
 	}
 }
+
+// Run on a terminal, env says on stderr how to load what it printed.
+func TestEnvHintOnATerminal(t *testing.T) {
+	e := newEnv(t)
+	e.standard(t, "myaccount")
+	login(t, e, "myaccount")
+	withTTY(t)
+	for shell, hint := range map[string]string{
+		"sh":         `eval "$(awsmfa env --profile myaccount)"`,
+		"fish":       "awsmfa env --profile myaccount | source",
+		"powershell": "awsmfa env --profile myaccount | Out-String | Invoke-Expression",
+	} {
+		r := cli(t, "-p", "myaccount", "env", "--shell", shell)
+		if r.code != 0 || r.stderr != "awsmfa: to set these in your shell: "+hint+"\n" {
+			t.Errorf("%s: exit %d, stderr %q", shell, r.code, r.stderr)
+		}
+		e.assertNoSecrets(t, r.stderr)
+	}
+}

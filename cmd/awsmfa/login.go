@@ -47,20 +47,15 @@ func parseLogin(g *globals, args []string) (loginArgs, error) {
 	if err != nil {
 		return la, err
 	}
-	if seen["token-code"] {
-		if err := session.ValidateTokenCode(la.tokenCode); err != nil {
-			return la, usagef("login", "--token-code: %s", err.Error())
-		}
-	}
-	switch {
-	case duration != "" && secs != "":
+	if duration != "" && secs != "" {
 		return la, usagef("login", "give either --duration or --duration-seconds, not both")
-	case duration != "":
-		la.duration, err = session.ParseDuration(duration)
-		if err != nil {
-			return la, usagef("login", "--duration: %s", err.Error())
-		}
-	case secs != "":
+	}
+	sa, err := parseSessionArgs("login", la.tokenCode, duration, seen)
+	if err != nil {
+		return la, err
+	}
+	la.duration = sa.duration
+	if secs != "" {
 		la.duration, err = session.ParseDuration(secs)
 		if err != nil {
 			return la, usagef("login", "--duration-seconds: %s", err.Error())
