@@ -305,3 +305,6 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
