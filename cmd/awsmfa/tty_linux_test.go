@@ -117,7 +117,6 @@ func (s *ttySession) wait() (int, string) {
 	return s.code, s.output()
 }
 
-
 func TestTTY(t *testing.T) {
 	const prompt = "MFA code for myaccount (arn:aws:iam::123456789012:mfa/myaccount): "
 	tests := []struct {
