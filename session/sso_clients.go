@@ -1,0 +1,153 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/sso"
+	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
+	"github.com/gofrs/flock"
+)
+
+// ssoHTTP is shared by every SSO client, for the same reason as stsHTTP.
+var ssoHTTP = awshttp.NewBuildableClient().WithTimeout(30 * time.Second)
+
+const ssoAttempts = 3
+
+func (m *Manager) ssoHTTPClient() aws.HTTPClient {
+	if m.cfg.SSO.HTTPClient != nil {
+		return m.cfg.SSO.HTTPClient
+	}
+	return ssoHTTP
+}
+
+func ssoRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = ssoAttempts
+		o.MaxBackoff = 2 * time.Second
+	})
+}
+
+// oidc returns the SSO OIDC client for region; its calls are unsigned, so
+// no credentials of any profile can leak into them.
+func (m *Manager) oidc(region, endpoint string) SSOOIDCAPI {
+	if m.cfg.SSO.NewOIDC != nil {
+		return m.cfg.SSO.NewOIDC(region, endpoint)
+	}
+	o := ssooidc.Options{Region: region, HTTPClient: m.ssoHTTPClient(), Retryer: ssoRetryer()}
+	if endpoint != "" {
+		o.BaseEndpoint = aws.String(endpoint)
+	}
+	return ssooidc.New(o)
+}
+
+func (m *Manager) portal(region, endpoint string) SSOPortalAPI {
+	if m.cfg.SSO.NewPortal != nil {
+		return m.cfg.SSO.NewPortal(region, endpoint)
+	}
+	o := sso.Options{Region: region, HTTPClient: m.ssoHTTPClient(), Retryer: ssoRetryer()}
+	if endpoint != "" {
+		o.BaseEndpoint = aws.String(endpoint)
+	}
+	return sso.New(o)
+}
+
+// ssoEndpoints are the OIDC and portal endpoint overrides for a login
+// that takes its settings from profile, resolved as aws-sdk-go-v2 does
+// (AWS_ENDPOINT_URL_SSO_OIDC, services "sso_oidc", AWS_ENDPOINT_URL,
+// endpoint_url; AWS_ENDPOINT_URL_SSO and "sso" for the portal).
+func (f *awsFiles) ssoEndpoints(profile string) (oidcURL, portalURL string) {
+	if profile == "" {
+		profile = DefaultProfile()
+	}
+	return f.serviceEndpoint("SSO_OIDC", "sso_oidc", profile), f.serviceEndpoint("SSO", "sso", profile)
+}
+
+// oidcBase is the scheme and host the authorize page lives on: the OIDC
+// endpoint the SDK resolves, as the AWS CLI derives it.
+func oidcBase(ctx context.Context, region, override string) (string, error) {
+	raw := override
+	if raw == "" {
+		ep, err := ssooidc.NewDefaultEndpointResolverV2().ResolveEndpoint(ctx, ssooidc.EndpointParameters{Region: aws.String(region)})
+		if err != nil {
+			return "", fmt.Errorf("no IAM Identity Center endpoint for region %q: check sso_region", region)
+		}
+		raw = ep.URI.String()
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("the SSO OIDC endpoint %q is not a URL like https://oidc.eu-west-1.amazonaws.com", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
+// lockSSO takes the per-session login lock next to the token, so that one
+// login flow runs per session whoever asks: the tray, the CLI, another
+// terminal. It is not inifile's write lock: that one guards each write,
+// this one the whole conversation. waiting is called once if another
+// process holds it; the wait ends with ctx.
+func (m *Manager) lockSSO(ctx context.Context, s SSOSession, waiting func(string)) (unlock func(), err error) {
+	dir := m.ssoCacheDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	l := flock.New(filepath.Join(dir, s.cacheKey()+".login.lock"), flock.SetPermissions(0o600))
+	ok, err := l.TryLock()
+	if err != nil {
+		return nil, fmt.Errorf("lock the SSO login of %s: %w", s.Name, err)
+	}
+	if !ok {
+		if waiting != nil {
+			waiting(s.Name)
+		}
+		ok, err = l.TryLockContext(ctx, 100*time.Millisecond)
+		if !ok || err != nil {
+			if ctx.Err() != nil {
+				return nil, ErrCanceled
+			}
+			return nil, fmt.Errorf("lock the SSO login of %s: %w", s.Name, err)
+		}
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// tryLockSSO takes the lock only if it is free: a refresh never waits for
+// a login, which makes a fresh token anyway.
+func (m *Manager) tryLockSSO(s SSOSession) (unlock func(), ok bool, err error) {
+	dir := m.ssoCacheDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, false, fmt.Errorf("create %s: %w", dir, err)
+	}
+	l := flock.New(filepath.Join(dir, s.cacheKey()+".login.lock"), flock.SetPermissions(0o600))
+	ok, err = l.TryLock()
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return func() { l.Unlock() }, true, nil
+}
+
+// noRedirect is the client for start-URL resolution: it looks at one
+// redirect and follows none.
+func (m *Manager) noRedirectClient() *http.Client {
+	base := m.cfg.SSO.HTTPClient
+	c := &http.Client{Timeout: 10 * time.Second}
+	if base != nil {
+		c.Transport = base.Transport
+		if base.Timeout > 0 {
+			c.Timeout = base.Timeout
+		}
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+func trimSlash(s string) string { return strings.TrimRight(s, "/") }
