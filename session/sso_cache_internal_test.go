@@ -1,0 +1,70 @@
+package session
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// The registration cache is shared with the AWS CLI only if the file name
+// is botocore's to the byte. These keys were computed with the Debian
+// botocore's json.dumps(..., sort_keys=True) and hashlib.sha1.
+func TestRegistrationKeyMatchesBotocore(t *testing.T) {
+	for _, tt := range []struct {
+		s      SSOSession
+		region string
+		want   string
+	}{
+		{SSOSession{Name: "acme", StartURL: "https://acme.awsapps.com/start", Scopes: []string{"sso:account:access"}}, "eu-west-1", "c18dfa27586773db751d1e2115a31334f50d238d"},
+		{SSOSession{Name: "acme", StartURL: "https://acme.awsapps.com/start"}, "eu-west-1", "b02584108186386606e1b78860819cafc4e8866f"},
+		{SSOSession{Name: "https://legacy.awsapps.com/start", Legacy: true, StartURL: "https://legacy.awsapps.com/start"}, "us-east-1", "e20952a21ad8c4e9f17c0a6776c9c4cbbded53d0"},
+		// Python escapes non-ASCII and leaves <, > and & alone.
+		{SSOSession{Name: "caf\u00e9 \U0001F600", StartURL: "https://x.awsapps.com/start?a=<&>", Scopes: []string{"a", "b \u00e9"}}, "eu-west-1", "b9535834a6db8a19d6e8eb1a8c927f04f1a4c494"},
+	} {
+		if got := registrationKey(tt.s, tt.region); got != tt.want {
+			t.Errorf("registrationKey(%q) = %s, want %s", tt.s.Name, got, tt.want)
+		}
+	}
+	if got := (SSOSession{Name: "acme"}).cacheKey(); got != "293abb6b76d7791c0732cc517d38c4b5c734b87f" {
+		t.Errorf("token file key %s", got)
+	}
+}
+
+func TestParseSSOTime(t *testing.T) {
+	want := time.Date(2026, 11, 27, 21, 4, 5, 0, time.UTC)
+	for _, v := range []string{
+		"2026-11-27T21:04:05Z",        // the AWS CLI
+		"2026-11-27T21:04:05.000Z",    // the JS SDK's toISOString
+		"2026-11-27T22:04:05+01:00",   // an offset
+		"2026-11-27T21:04:05UTC",      // the AWS CLI v1
+		"2026-11-27 21:04:05+00:00",   // Python's str(datetime)
+		" 2026-11-27T21:04:05.000Z\n", // stray blanks
+	} {
+		if got, ok := parseSSOTime(v); !ok || !got.Equal(want) {
+			t.Errorf("parseSSOTime(%q) = %v, %v", v, got, ok)
+		}
+	}
+	for _, v := range []string{"", "tomorrow", "1764277445"} {
+		if _, ok := parseSSOTime(v); ok {
+			t.Errorf("parseSSOTime(%q) accepted", v)
+		}
+	}
+}
+
+func TestTokenMarshalIsTheCLIsLayout(t *testing.T) {
+	exp := time.Date(2026, 11, 27, 21, 4, 5, 0, time.UTC)
+	tok := ssoToken{
+		StartURL: "https://acme.awsapps.com/start", Region: "eu-west-1", AccessToken: "aoaT",
+		ExpiresAt: exp, ClientID: "cid", ClientSecret: "cs", RegistrationExpiresAt: exp.Add(time.Hour), RefreshToken: "aorR",
+	}
+	want := `{"startUrl": "https://acme.awsapps.com/start", "region": "eu-west-1", "accessToken": "aoaT", "expiresAt": "2026-11-27T21:04:05Z", "clientId": "cid", "clientSecret": "cs", "registrationExpiresAt": "2026-11-27T22:04:05Z", "refreshToken": "aorR"}`
+	if got := string(tok.marshal()); got != want {
+		t.Errorf("marshal:\n got %s\nwant %s", got, want)
+	}
+	if got := pyJSONString("a\"\\\n\x01\u00e9\U0001F600<&>"); got != `"a\"\\\n\u0001\u00e9\ud83d\ude00<&>"` {
+		t.Errorf("pyJSONString = %s", got)
+	}
+	if !strings.HasPrefix(string(ssoToken{AccessToken: "x", ExpiresAt: exp}.marshal()), `{"startUrl": "", "region": "", "accessToken": "x"`) {
+		t.Error("a token without a registration")
+	}
+}
