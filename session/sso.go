@@ -138,7 +138,10 @@ func (f SSOFlow) String() string {
 type SSOToken struct {
 	Session    string
 	Expiration time.Time
-	Flow       SSOFlow
+	// Duration is how long the token lasts: as IAM Identity Center granted
+	// it, or what is left of another login's token.
+	Duration time.Duration
+	Flow     SSOFlow
 }
 
 // SSOPrompt is what the user needs to sign in: the page to open and, for

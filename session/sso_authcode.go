@@ -161,7 +161,7 @@ func (m *Manager) ssoAuthCodeLogin(ctx context.Context, l *ssoLogin) (ssoToken, 
 		if ctx.Err() != nil {
 			return ssoToken{}, 0, ErrCanceled
 		}
-		msg := fmt.Sprintf("no sign-in came back from the browser within %s, so nothing was written: run \"awsmfa sso login --session %s\" again (with --use-device-code to sign in on another device)", FormatLeft(wait), l.s.Name)
+		msg := fmt.Sprintf("no sign-in came back from the browser within %s, so nothing was written: run \"awsmfa sso login --session %s\" again (with --use-device-code to sign in on another device)", formatWait(wait), l.s.Name)
 		if n := lb.badStates(); n > 0 {
 			msg += fmt.Sprintf("; %d redirect(s) with a state that did not match were refused", n)
 		}

@@ -61,6 +61,7 @@ type ssoToken struct {
 	RegistrationExpiresAt time.Time
 	RefreshToken          string
 	extra                 map[string]json.RawMessage
+	granted               time.Duration // expiresIn of a new token; not stored
 }
 
 // SSOTokenFileError says why a token file cannot be used. The file is

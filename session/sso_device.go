@@ -129,7 +129,7 @@ func (m *Manager) deviceError(ctx context.Context, err error, l *ssoLogin, wait 
 	case ctx.Err() != nil:
 		return ErrCanceled
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &expired):
-		return fmt.Errorf("the sign-in code for %s was not approved within %s, so nothing was written: run \"awsmfa sso login --session %s\" again", l.s.Name, FormatLeft(wait), l.s.Name)
+		return fmt.Errorf("the sign-in code for %s was not approved within %s, so nothing was written: run \"awsmfa sso login --session %s\" again", l.s.Name, formatWait(wait), l.s.Name)
 	case errors.As(err, &denied):
 		return fmt.Errorf("the sign-in to %s was denied in the browser, so nothing was written", l.s.Name)
 	}

@@ -66,6 +66,14 @@ func (m *Manager) prepareSSO(ctx context.Context, name string, opts SSOLoginOpti
 	return l, nil
 }
 
+// formatWait words a wait: "10m", or "300ms" for the short ones of tests.
+func formatWait(d time.Duration) string {
+	if d < time.Second {
+		return d.String()
+	}
+	return FormatLeft(d)
+}
+
 func (m *Manager) loginWait() time.Duration {
 	if m.cfg.SSO.LoginTimeout > 0 {
 		return m.cfg.SSO.LoginTimeout
@@ -105,7 +113,7 @@ func (m *Manager) SSOLogin(ctx context.Context, name string, opts SSOLoginOption
 	if exists && terr == nil && trimSlash(tok.StartURL) == trimSlash(s.StartURL) {
 		state, left := StateAt(tok.ExpiresAt, now, m.warnBefore())
 		if waited && tok.AccessToken != before.AccessToken && state == Active {
-			return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Flow: SSOByOtherLogin}, nil
+			return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Duration: tok.ExpiresAt.Sub(now), Flow: SSOByOtherLogin}, nil
 		}
 		if !opts.Force && state == Active {
 			return SSOToken{}, &SSOActiveError{Session: s.Name, Left: left, Until: tok.ExpiresAt}
@@ -135,7 +143,7 @@ func (m *Manager) SSOLogin(ctx context.Context, name string, opts SSOLoginOption
 	if err := writeSSOToken(s.TokenFile, tok); err != nil {
 		return SSOToken{}, err
 	}
-	return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Flow: flow}, nil
+	return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Duration: tok.granted, Flow: flow}, nil
 }
 
 // registration returns a client registration for the flow: the cached one
@@ -195,6 +203,7 @@ func (m *Manager) newToken(l *ssoLogin, reg ssoRegistration, out *ssooidc.Create
 		ClientSecret:          reg.ClientSecret,
 		RegistrationExpiresAt: reg.ExpiresAt,
 		RefreshToken:          aws.ToString(out.RefreshToken),
+		granted:               time.Duration(out.ExpiresIn) * time.Second,
 	}, nil
 }
 

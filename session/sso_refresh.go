@@ -29,7 +29,7 @@ func (m *Manager) SSORefresh(ctx context.Context, name string) (SSOToken, error)
 	defer unlock()
 	if cur, _, err := readSSOToken(l.s.TokenFile); err == nil && cur.AccessToken != before.AccessToken &&
 		cur.ExpiresAt.Sub(m.now()) > m.refreshBefore() {
-		return SSOToken{Session: l.s.Name, Expiration: cur.ExpiresAt, Flow: SSOByOtherLogin}, nil
+		return SSOToken{Session: l.s.Name, Expiration: cur.ExpiresAt, Duration: cur.ExpiresAt.Sub(m.now()), Flow: SSOByOtherLogin}, nil
 	}
 	return m.refreshLocked(ctx, l)
 }
@@ -111,7 +111,7 @@ func (m *Manager) refreshLocked(ctx context.Context, l *ssoLogin) (SSOToken, err
 			// Another reader (botocore, the JS SDK) may have refreshed with
 			// the same refresh token first: then its token is the good one.
 			if cur, _, cerr := readSSOToken(s.TokenFile); cerr == nil && cur.RefreshToken != tok.RefreshToken && cur.ExpiresAt.After(now) {
-				return SSOToken{Session: s.Name, Expiration: cur.ExpiresAt, Flow: SSOByOtherLogin}, nil
+				return SSOToken{Session: s.Name, Expiration: cur.ExpiresAt, Duration: cur.ExpiresAt.Sub(now), Flow: SSOByOtherLogin}, nil
 			}
 			m.dropRefreshToken(l, tok, err)
 			return SSOToken{}, need(fmt.Sprintf("IAM Identity Center refused to renew %s (%s)", s.Name, reason))
@@ -129,7 +129,7 @@ func (m *Manager) refreshLocked(ctx context.Context, l *ssoLogin) (SSOToken, err
 	if err := writeSSOToken(s.TokenFile, tok); err != nil {
 		return SSOToken{}, err
 	}
-	return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Flow: SSORefreshed}, nil
+	return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Duration: time.Duration(out.ExpiresIn) * time.Second, Flow: SSORefreshed}, nil
 }
 
 // refusedRefresh names the refusals that no retry mends; "" for others
