@@ -56,11 +56,15 @@ func newSSOEnv(t *testing.T, config string, opts ...ssofake.Option) *ssoEnv {
 		t.Fatal(err)
 	}
 	writeFile(t, e.cfgPath, config)
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"} {
-		t.Setenv(k, "")
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_SHARED_CREDENTIALS_FILE", "AWS_DATA_PATH"} {
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)  // botocore reads an empty AWS_CONFIG_FILE as "no config"
 	}
 	t.Setenv("HOME", e.home)
 	t.Setenv("USERPROFILE", e.home)
+	// aws-sdk-go-v2 fixes its default config path when it loads, before a
+	// test can move HOME; the token cache it finds under HOME when it reads.
+	t.Setenv("AWS_CONFIG_FILE", e.cfgPath)
 	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", e.fake.URL)
 	t.Setenv("AWS_ENDPOINT_URL_SSO", e.fake.URL)
 	e.browser = &ssofake.Browser{}
