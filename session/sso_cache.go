@@ -82,9 +82,15 @@ func readSSOToken(path string) (t ssoToken, exists bool, err error) {
 	if err != nil {
 		return t, true, fmt.Errorf("read the SSO token file: %w", err)
 	}
+	t, err = parseSSOToken(path, data)
+	return t, true, err
+}
+
+// parseSSOToken reads the token file at path, whose bytes are data.
+func parseSSOToken(path string, data []byte) (t ssoToken, err error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(data, &fields); err != nil || fields == nil {
-		return t, true, &SSOTokenFileError{Path: path, Why: "is not a JSON object"}
+		return t, &SSOTokenFileError{Path: path, Why: "is not a JSON object"}
 	}
 	t.extra = map[string]json.RawMessage{}
 	str := func(k string, dst *string) error {
@@ -104,7 +110,7 @@ func readSSOToken(path string) (t ssoToken, exists bool, err error) {
 		"registrationExpiresAt": &regExpires, "refreshToken": &t.RefreshToken,
 	} {
 		if err := str(k, dst); err != nil {
-			return t, true, err
+			return t, err
 		}
 	}
 	for k, v := range fields {
@@ -115,16 +121,16 @@ func readSSOToken(path string) (t ssoToken, exists bool, err error) {
 		}
 	}
 	if t.AccessToken == "" || expires == "" {
-		return t, true, &SSOTokenFileError{Path: path, Why: "has no accessToken or expiresAt"}
+		return t, &SSOTokenFileError{Path: path, Why: "has no accessToken or expiresAt"}
 	}
 	var ok bool
 	if t.ExpiresAt, ok = parseSSOTime(expires); !ok {
-		return t, true, &SSOTokenFileError{Path: path, Why: "has an expiresAt that is not a time"}
+		return t, &SSOTokenFileError{Path: path, Why: "has an expiresAt that is not a time"}
 	}
 	if regExpires != "" {
 		t.RegistrationExpiresAt, _ = parseSSOTime(regExpires)
 	}
-	return t, true, nil
+	return t, nil
 }
 
 // parseSSOTime reads the forms the writers of the cache use: the CLI's

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +68,34 @@ func TestTokenMarshalIsTheCLIsLayout(t *testing.T) {
 	if !strings.HasPrefix(string(ssoToken{AccessToken: "x", ExpiresAt: exp}.marshal()), `{"startUrl": "", "region": "", "accessToken": "x"`) {
 		t.Error("a token without a registration")
 	}
+}
+
+// FuzzSSOTokenFile feeds token files as other tools and accidents leave
+// them: reading never panics, and what we write back from a token we could
+// read is JSON that reads back the same, unknown fields included.
+func FuzzSSOTokenFile(f *testing.F) {
+	f.Add([]byte(`{"startUrl": "https://acme.awsapps.com/start", "region": "eu-west-1", "accessToken": "aoa", "expiresAt": "2026-11-27T21:04:05Z", "clientId": "c", "clientSecret": "s", "registrationExpiresAt": "2027-02-25T21:04:05Z", "refreshToken": "aor"}`))
+	f.Add([]byte("{\n  \"accessToken\": \"x\",\n  \"expiresAt\": \"2026-11-27T21:04:05.123Z\",\n  \"extra\": {\"a\": [1, 2]}\n}"))
+	f.Add([]byte(`{"accessToken": "x", "expiresAt": "2019-11-14T04:05:45UTC", "provider": "v1"}`))
+	f.Add([]byte(`{"accessToken": 1, "expiresAt": null}`))
+	f.Add([]byte("not json"))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tok, err := parseSSOToken("t.json", data)
+		if err != nil {
+			return
+		}
+		out := tok.marshal()
+		if !json.Valid(out) {
+			t.Fatalf("wrote invalid JSON %q from %q", out, data)
+		}
+		back, err := parseSSOToken("t.json", out)
+		if err != nil {
+			t.Fatalf("cannot read back what we wrote: %v\n%s", err, out)
+		}
+		if back.AccessToken != tok.AccessToken || back.RefreshToken != tok.RefreshToken || back.StartURL != tok.StartURL ||
+			!back.ExpiresAt.Equal(tok.ExpiresAt.Truncate(time.Second)) || len(back.extra) != len(tok.extra) {
+			t.Fatalf("round trip changed the token:\n%s\n%s", data, out)
+		}
+	})
 }
