@@ -13,18 +13,33 @@ func (f *awsFiles) stsEndpoint(x, l string) string {
 }
 
 // serviceEndpoint resolves a service's endpoint override with the SDKs'
-// precedence: AWS_ENDPOINT_URL_<ENV>, then the profiles' services section
-// (key svc), then AWS_ENDPOINT_URL, then the profiles' endpoint_url; all
-// of it switched off by AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the first
-// profile's ignore_configured_endpoint_urls. Empty means AWS's own.
+// precedence: the service's own override (see specificEndpoint), then
+// AWS_ENDPOINT_URL, then the profiles' endpoint_url. Empty means AWS's own.
 func (f *awsFiles) serviceEndpoint(env, svc string, profiles ...string) string {
-	if isTrue(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+	if f.endpointsIgnored(profiles) {
 		return ""
 	}
-	if len(profiles) > 0 {
-		if v, ok := f.cfgGet(profiles[0], "ignore_configured_endpoint_urls"); ok && isTrue(v) {
-			return ""
+	if v := f.specificEndpoint(env, svc, profiles...); v != "" {
+		return v
+	}
+	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+		return v
+	}
+	for _, n := range profiles {
+		if v, ok := f.cfgGet(n, "endpoint_url"); ok {
+			return v
 		}
+	}
+	return ""
+}
+
+// specificEndpoint is the override of one service only:
+// AWS_ENDPOINT_URL_<ENV>, then the profiles' services section (key svc);
+// all of it switched off by AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the
+// first profile's ignore_configured_endpoint_urls.
+func (f *awsFiles) specificEndpoint(env, svc string, profiles ...string) string {
+	if f.endpointsIgnored(profiles) {
+		return ""
 	}
 	if v := os.Getenv("AWS_ENDPOINT_URL_" + env); v != "" {
 		return v
@@ -36,15 +51,19 @@ func (f *awsFiles) serviceEndpoint(env, svc string, profiles ...string) string {
 			}
 		}
 	}
-	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
-		return v
+	return ""
+}
+
+func (f *awsFiles) endpointsIgnored(profiles []string) bool {
+	if isTrue(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) {
+		return true
 	}
-	for _, n := range profiles {
-		if v, ok := f.cfgGet(n, "endpoint_url"); ok {
-			return v
+	if len(profiles) > 0 {
+		if v, ok := f.cfgGet(profiles[0], "ignore_configured_endpoint_urls"); ok && isTrue(v) {
+			return true
 		}
 	}
-	return ""
+	return false
 }
 
 func isTrue(v string) bool { return strings.EqualFold(strings.TrimSpace(v), "true") }

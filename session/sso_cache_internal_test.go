@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
 // The registration cache is shared with the AWS CLI only if the file name
@@ -98,4 +100,31 @@ func FuzzSSOTokenFile(f *testing.F) {
 			t.Fatalf("round trip changed the token:\n%s\n%s", data, out)
 		}
 	})
+}
+
+// The SSO endpoints are the services' own overrides only: aws-sdk-go-v2's
+// SSO credentials never see AWS_ENDPOINT_URL or endpoint_url (its
+// TestSSOEndpointFromConfig twin checks the services section end to end).
+func TestSSOEndpointsAreServiceSpecific(t *testing.T) {
+	cfg := inifile.Parse([]byte("[profile dev]\nendpoint_url = http://localstack:4566\nservices = s\n[profile plain]\nendpoint_url = http://localstack:4566\n" +
+		"[services s]\nsso_oidc =\n  endpoint_url = http://oidc.local\n"))
+	f := &awsFiles{cfg: cfg, cred: inifile.Parse(nil)}
+	t.Setenv("AWS_ENDPOINT_URL", "http://global")
+	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", "")
+	t.Setenv("AWS_ENDPOINT_URL_SSO", "")
+	t.Setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "")
+	if o, p := f.ssoEndpoints("dev"); o != "http://oidc.local" || p != "" {
+		t.Errorf("dev: %q %q", o, p)
+	}
+	if o, p := f.ssoEndpoints("plain"); o != "" || p != "" {
+		t.Errorf("plain: %q %q", o, p)
+	}
+	t.Setenv("AWS_ENDPOINT_URL_SSO", "http://portal.local")
+	if _, p := f.ssoEndpoints("plain"); p != "http://portal.local" {
+		t.Errorf("env: %q", p)
+	}
+	t.Setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+	if o, p := f.ssoEndpoints("dev"); o != "" || p != "" {
+		t.Errorf("ignored: %q %q", o, p)
+	}
 }

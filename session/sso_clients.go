@@ -62,14 +62,16 @@ func (m *Manager) portal(region, endpoint string) SSOPortalAPI {
 }
 
 // ssoEndpoints are the OIDC and portal endpoint overrides for a login
-// that takes its settings from profile, resolved as aws-sdk-go-v2 does
-// (AWS_ENDPOINT_URL_SSO_OIDC, services "sso_oidc", AWS_ENDPOINT_URL,
-// endpoint_url; AWS_ENDPOINT_URL_SSO and "sso" for the portal).
+// that takes its settings from profile: AWS_ENDPOINT_URL_SSO_OIDC or a
+// services section's sso_oidc, and AWS_ENDPOINT_URL_SSO or sso for the
+// portal. AWS_ENDPOINT_URL and endpoint_url are left out, as
+// aws-sdk-go-v2's SSO credentials leave them out (it resolves them after
+// the credentials): a LocalStack endpoint_url must not get the sign-in.
 func (f *awsFiles) ssoEndpoints(profile string) (oidcURL, portalURL string) {
 	if profile == "" {
 		profile = DefaultProfile()
 	}
-	return f.serviceEndpoint("SSO_OIDC", "sso_oidc", profile), f.serviceEndpoint("SSO", "sso", profile)
+	return f.specificEndpoint("SSO_OIDC", "sso_oidc", profile), f.specificEndpoint("SSO", "sso", profile)
 }
 
 // oidcBase is the scheme and host the authorize page lives on: the OIDC
