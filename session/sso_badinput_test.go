@@ -280,3 +280,27 @@ func TestSSOSnapshot(t *testing.T) {
 		t.Errorf("moved: %+v", st)
 	}
 }
+
+// A logout while a login waits for the browser says so at once.
+func TestSSOLogoutDuringLogin(t *testing.T) {
+	e := newSSOEnv(t, acmeConfig)
+	inBrowser, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.m.SSOLogin(context.Background(), "acme", session.SSOLoginOptions{Open: func(ctx context.Context, u string) error {
+			close(inBrowser)
+			<-release
+			return e.browser.Open(ctx, u)
+		}})
+		done <- err
+	}()
+	<-inBrowser
+	_, err := e.manager(session.SSOConfig{}).SSOLogout(context.Background(), "acme")
+	close(release)
+	if err == nil || !strings.Contains(err.Error(), "a login of acme is running (in the tray or another terminal)") {
+		t.Errorf("logout during login: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

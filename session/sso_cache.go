@@ -149,6 +149,12 @@ func parseSSOTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// sameStart reports whether t belongs to s's start URL; a token that does
+// not say (no startUrl) is taken to.
+func (t ssoToken) sameStart(s SSOSession) bool {
+	return t.StartURL == "" || s.StartURL == "" || trimSlash(t.StartURL) == trimSlash(s.StartURL)
+}
+
 // refreshable reports whether t can renew without a browser at now.
 func (t ssoToken) refreshable(now time.Time) bool {
 	return t.RefreshToken != "" && t.ClientID != "" && t.ClientSecret != "" &&

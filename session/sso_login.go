@@ -110,7 +110,7 @@ func (m *Manager) SSOLogin(ctx context.Context, name string, opts SSOLoginOption
 	if terr != nil && !opts.Force {
 		return SSOToken{}, fmt.Errorf("%w; it was left as it is: remove it, or pass --force to replace it with a new login", terr)
 	}
-	if exists && terr == nil && trimSlash(tok.StartURL) == trimSlash(s.StartURL) {
+	if exists && terr == nil && tok.sameStart(s) {
 		state, left := StateAt(tok.ExpiresAt, now, m.warnBefore())
 		if waited && tok.AccessToken != before.AccessToken && state == Active {
 			return SSOToken{Session: s.Name, Expiration: tok.ExpiresAt, Duration: tok.ExpiresAt.Sub(now), Flow: SSOByOtherLogin}, nil

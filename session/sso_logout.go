@@ -26,9 +26,14 @@ func (m *Manager) SSOLogout(ctx context.Context, name string) (SSOLogoutResult, 
 	if err != nil {
 		return res, err
 	}
-	unlock, err := m.lockSSO(ctx, l.s, nil)
+	// A logout does not wait for a login that may wait ten minutes for the
+	// browser: it says so instead.
+	unlock, ok, err := m.tryLockSSO(l.s)
 	if err != nil {
 		return res, err
+	}
+	if !ok {
+		return res, fmt.Errorf("a login of %s is running (in the tray or another terminal): finish or cancel it, then log out", l.s.Name)
 	}
 	defer unlock()
 	tok, exists, err := readSSOToken(l.s.TokenFile)

@@ -93,6 +93,8 @@ func (m *Manager) refreshLocked(ctx context.Context, l *ssoLogin) (SSOToken, err
 		return SSOToken{}, need("the token of " + s.Name + " has no client registration")
 	case !tok.RegistrationExpiresAt.After(now):
 		return SSOToken{}, need("the client registration of " + s.Name + " expired on " + tok.RegistrationExpiresAt.Format("2006-01-02"))
+	case !tok.sameStart(s):
+		return SSOToken{}, need("the token of " + s.Name + " was issued for " + tok.StartURL + ", not for its sso_start_url")
 	}
 	// The config's region, as botocore and aws-sdk-go-v2 refresh with it.
 	region := s.Region

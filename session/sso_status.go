@@ -49,7 +49,7 @@ func (m *Manager) ssoStatus(s SSOSession, now time.Time) SSOStatus {
 	st.RegistrationExpiration = tok.RegistrationExpiresAt
 	st.State, st.Left = StateAt(tok.ExpiresAt, now, m.warnBefore())
 	st.Refreshable = tok.refreshable(now)
-	if s.StartURL != "" && tok.StartURL != "" && trimSlash(tok.StartURL) != trimSlash(s.StartURL) {
+	if !tok.sameStart(s) {
 		// The config now points elsewhere: the token is another
 		// instance's, and the portal will refuse it.
 		st.Refreshable = false
