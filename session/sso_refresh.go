@@ -28,7 +28,7 @@ func (m *Manager) SSORefresh(ctx context.Context, name string) (SSOToken, error)
 	}
 	defer unlock()
 	if cur, _, err := readSSOToken(l.s.TokenFile); err == nil && cur.AccessToken != before.AccessToken &&
-		cur.ExpiresAt.Sub(m.now()) > m.refreshBefore() {
+		cur.ExpiresAt.Sub(m.now()) > m.SSORefreshBefore() {
 		return SSOToken{Session: l.s.Name, Expiration: cur.ExpiresAt, Duration: cur.ExpiresAt.Sub(m.now()), Flow: SSOByOtherLogin}, nil
 	}
 	return m.refreshLocked(ctx, l)

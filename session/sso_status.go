@@ -58,17 +58,18 @@ func (m *Manager) ssoStatus(s SSOSession, now time.Time) SSOStatus {
 	return st
 }
 
-// refreshBefore is the window in which a refreshable token is renewed.
-func (m *Manager) refreshBefore() time.Duration {
+// SSORefreshBefore is the window in which SSORefreshDue renews a
+// refreshable token; pass it to NextSSOChange.
+func (m *Manager) SSORefreshBefore() time.Duration {
 	if m.cfg.SSO.RefreshBefore > 0 {
 		return m.cfg.SSO.RefreshBefore
 	}
 	return DefaultSSORefreshBefore
 }
 
-// RefreshDue reports whether st should be refreshed at now.
+// refreshDue reports whether st should be refreshed at now.
 func (m *Manager) refreshDue(st SSOStatus, now time.Time) bool {
-	return st.HasToken && st.Refreshable && st.Problem == nil && st.Expiration.Sub(now) <= m.refreshBefore()
+	return st.HasToken && st.Refreshable && st.Problem == nil && st.Expiration.Sub(now) <= m.SSORefreshBefore()
 }
 
 // NextSSOChange is the next instant after s.Taken when a session in s is
