@@ -119,7 +119,7 @@ func authorizeURL(base, clientID, redirect, state string, scopes []string, chall
 // ssoAuthCodeLogin is the authorization-code grant with PKCE. When the
 // browser cannot be opened it falls back to the device-code grant.
 func (m *Manager) ssoAuthCodeLogin(ctx context.Context, l *ssoLogin) (ssoToken, SSOFlow, error) {
-	oidc := m.oidc(l.region, l.oidcURL)
+	oidc := m.oidc(l)
 	reg, write, err := m.registration(ctx, oidc, l, true, false)
 	if err != nil {
 		return ssoToken{}, 0, err
@@ -182,7 +182,7 @@ func (m *Manager) ssoAuthCodeLogin(ctx context.Context, l *ssoLogin) (ssoToken, 
 		Code:         aws.String(res.code),
 	})
 	if err != nil {
-		return ssoToken{}, 0, m.explainSSO(err, "CreateToken", l)
+		return ssoToken{}, 0, m.explainSSO(err, "CreateToken", l, reg.ClientSecret, res.code, verifier)
 	}
 	tok, err := m.newToken(l, reg, out)
 	if err != nil {

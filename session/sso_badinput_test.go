@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"net"
 	"net/http"
@@ -302,5 +303,33 @@ func TestSSOLogoutDuringLogin(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Behind a TLS-inspecting proxy (here: the fake on TLS with its own CA),
+// the login trusts AWS_CA_BUNDLE as the SDKs do, and says what to set when
+// it is missing.
+func TestSSOCABundle(t *testing.T) {
+	e := newSSOEnv(t, acmeConfig)
+	tlsFake := httptest.NewTLSServer(e.fake)
+	defer tlsFake.Close()
+	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", tlsFake.URL)
+	t.Setenv("AWS_ENDPOINT_URL_SSO", tlsFake.URL)
+	e.browser.Client = tlsFake.Client()
+	e.browser.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	t.Setenv("AWS_CA_BUNDLE", "")
+	os.Unsetenv("AWS_CA_BUNDLE")
+
+	_, err := e.m.SSOLogin(context.Background(), "acme", e.opts())
+	if err == nil || !strings.Contains(err.Error(), "is not signed by a CA this computer trusts") || !strings.Contains(err.Error(), "set AWS_CA_BUNDLE") {
+		t.Fatalf("without the bundle: %v", err)
+	}
+	bundle := filepath.Join(e.home, "ca.pem")
+	writeFile(t, bundle, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsFake.Certificate().Raw})))
+	t.Setenv("AWS_CA_BUNDLE", bundle)
+	e.login("acme", e.opts())
+	res, err := e.m.SSOLogout(context.Background(), "acme")
+	if err != nil || res.PortalErr != nil {
+		t.Errorf("logout over TLS: %+v %v", res, err)
 	}
 }

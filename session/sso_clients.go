@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,51 +14,56 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	"github.com/gofrs/flock"
 )
 
-// ssoHTTP is shared by every SSO client, for the same reason as stsHTTP.
-var ssoHTTP = awshttp.NewBuildableClient().WithTimeout(30 * time.Second)
-
 const ssoAttempts = 3
 
-func (m *Manager) ssoHTTPClient() aws.HTTPClient {
+// ssoHTTP is the HTTP client of a login's SSO calls: the configured one
+// (tests), else the STS calls' shared client for the same CA bundle, which
+// trusts AWS_CA_BUNDLE or ca_bundle as the SDKs do, bounds replies and
+// tells a lost reply from a refused request.
+func (m *Manager) ssoHTTP(bundle CABundle) (aws.HTTPClient, error) {
 	if m.cfg.SSO.HTTPClient != nil {
-		return m.cfg.SSO.HTTPClient
+		return m.cfg.SSO.HTTPClient, nil
 	}
-	return ssoHTTP
+	return stsHTTPClient(bundle)
 }
 
+// ssoRetryer resends only what IAM Identity Center refused before acting
+// on it (throttling, 5xx) and connections that never opened, as for STS:
+// an authorization code and a refresh token are good once, so a resent
+// exchange whose first reply was lost would read as refused.
 func ssoRetryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = ssoAttempts
 		o.MaxBackoff = 2 * time.Second
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(retryableSTS)}
 	})
 }
 
-// oidc returns the SSO OIDC client for region; its calls are unsigned, so
-// no credentials of any profile can leak into them.
-func (m *Manager) oidc(region, endpoint string) SSOOIDCAPI {
+// oidc returns the SSO OIDC client of the login; its calls are unsigned,
+// so no credentials of any profile can leak into them.
+func (m *Manager) oidc(l *ssoLogin) SSOOIDCAPI {
 	if m.cfg.SSO.NewOIDC != nil {
-		return m.cfg.SSO.NewOIDC(region, endpoint)
+		return m.cfg.SSO.NewOIDC(l.region, l.oidcURL)
 	}
-	o := ssooidc.Options{Region: region, HTTPClient: m.ssoHTTPClient(), Retryer: ssoRetryer()}
-	if endpoint != "" {
-		o.BaseEndpoint = aws.String(endpoint)
+	o := ssooidc.Options{Region: l.region, HTTPClient: l.http, Retryer: ssoRetryer()}
+	if l.oidcURL != "" {
+		o.BaseEndpoint = aws.String(l.oidcURL)
 	}
 	return ssooidc.New(o)
 }
 
-func (m *Manager) portal(region, endpoint string) SSOPortalAPI {
+func (m *Manager) portal(l *ssoLogin) SSOPortalAPI {
 	if m.cfg.SSO.NewPortal != nil {
-		return m.cfg.SSO.NewPortal(region, endpoint)
+		return m.cfg.SSO.NewPortal(l.region, l.portalURL)
 	}
-	o := sso.Options{Region: region, HTTPClient: m.ssoHTTPClient(), Retryer: ssoRetryer()}
-	if endpoint != "" {
-		o.BaseEndpoint = aws.String(endpoint)
+	o := sso.Options{Region: l.region, HTTPClient: l.http, Retryer: ssoRetryer()}
+	if l.portalURL != "" {
+		o.BaseEndpoint = aws.String(l.portalURL)
 	}
 	return sso.New(o)
 }
@@ -137,19 +144,25 @@ func (m *Manager) tryLockSSO(s SSOSession) (unlock func(), ok bool, err error) {
 	return func() { l.Unlock() }, true, nil
 }
 
-// noRedirect is the client for start-URL resolution: it looks at one
-// redirect and follows none.
-func (m *Manager) noRedirectClient() *http.Client {
-	base := m.cfg.SSO.HTTPClient
+// noRedirectClient is the client for start-URL resolution: it looks at
+// one redirect and follows none, and trusts the login's CA bundle.
+func (m *Manager) noRedirectClient(l *ssoLogin) (*http.Client, error) {
 	c := &http.Client{Timeout: 10 * time.Second}
-	if base != nil {
+	if base := m.cfg.SSO.HTTPClient; base != nil {
 		c.Transport = base.Transport
-		if base.Timeout > 0 {
-			c.Timeout = base.Timeout
+	} else if l.bundle.Path != "" {
+		pem, err := l.bundle.read()
+		if err != nil {
+			return nil, err
 		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("the CA bundle %s (%s) holds no PEM certificate: point it at a file of \"-----BEGIN CERTIFICATE-----\" blocks", l.bundle.Path, l.bundle.From)
+		}
+		c.Transport = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSClientConfig: &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: pool}}
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return c
+	return c, nil
 }
 
 func trimSlash(s string) string { return strings.TrimRight(s, "/") }

@@ -22,7 +22,7 @@ const (
 // ssoDeviceLogin runs the device-code grant. fallback, when set, says why
 // the browser sign-in was not used; then the browser is not tried again.
 func (m *Manager) ssoDeviceLogin(ctx context.Context, l *ssoLogin, fallback string) (ssoToken, error) {
-	oidc := m.oidc(l.region, l.oidcURL)
+	oidc := m.oidc(l)
 	reg, write, err := m.registration(ctx, oidc, l, false, false)
 	if err != nil {
 		return ssoToken{}, err
@@ -42,7 +42,7 @@ func (m *Manager) ssoDeviceLogin(ctx context.Context, l *ssoLogin, fallback stri
 		auth, err = start()
 	}
 	if err != nil {
-		return ssoToken{}, m.explainSSO(err, "StartDeviceAuthorization", l)
+		return ssoToken{}, m.explainSSO(err, "StartDeviceAuthorization", l, reg.ClientSecret)
 	}
 	interval := time.Duration(auth.Interval) * time.Second
 	if interval <= 0 {
@@ -75,7 +75,7 @@ func (m *Manager) ssoDeviceLogin(ctx context.Context, l *ssoLogin, fallback stri
 		case errors.As(err, &slow):
 			interval += deviceSlowDown
 		default:
-			return ssoToken{}, m.deviceError(ctx, err, l, wait)
+			return ssoToken{}, m.deviceError(ctx, err, l, wait, reg.ClientSecret, aws.ToString(auth.DeviceCode))
 		}
 		prompt := SSOPrompt{Session: l.s.Name, URL: aws.ToString(auth.VerificationUriComplete), UserCode: aws.ToString(auth.UserCode), Fallback: fallback}
 		if prompt.URL == "" {
@@ -105,7 +105,7 @@ func (m *Manager) ssoDeviceLogin(ctx context.Context, l *ssoLogin, fallback stri
 			case errors.As(err, &slow):
 				interval += deviceSlowDown
 			default:
-				return ssoToken{}, m.deviceError(ctx, err, l, wait)
+				return ssoToken{}, m.deviceError(ctx, err, l, wait, reg.ClientSecret, aws.ToString(auth.DeviceCode))
 			}
 		}
 	}
@@ -122,7 +122,7 @@ func (m *Manager) ssoDeviceLogin(ctx context.Context, l *ssoLogin, fallback stri
 }
 
 // deviceError words the ways a device-code wait ends without a token.
-func (m *Manager) deviceError(ctx context.Context, err error, l *ssoLogin, wait time.Duration) error {
+func (m *Manager) deviceError(ctx context.Context, err error, l *ssoLogin, wait time.Duration, secrets ...string) error {
 	var expired *types.ExpiredTokenException
 	var denied *types.AccessDeniedException
 	switch {
@@ -133,5 +133,5 @@ func (m *Manager) deviceError(ctx context.Context, err error, l *ssoLogin, wait 
 	case errors.As(err, &denied):
 		return fmt.Errorf("the sign-in to %s was denied in the browser, so nothing was written", l.s.Name)
 	}
-	return m.explainSSO(err, "CreateToken", l)
+	return m.explainSSO(err, "CreateToken", l, secrets...)
 }

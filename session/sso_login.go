@@ -35,6 +35,8 @@ type ssoLogin struct {
 	where              string // the config section, for messages
 	startURL, region   string // resolved
 	oidcURL, portalURL string // endpoint overrides
+	bundle             CABundle
+	http               aws.HTTPClient
 	opts               SSOLoginOptions
 }
 
@@ -62,7 +64,15 @@ func (m *Manager) prepareSSO(ctx context.Context, name string, opts SSOLoginOpti
 		return nil, s.Problem
 	}
 	l := &ssoLogin{s: s, where: ssoWhere(f, s), opts: opts}
-	l.oidcURL, l.portalURL = f.ssoEndpoints(opts.Profile)
+	profile := opts.Profile
+	if profile == "" {
+		profile = DefaultProfile()
+	}
+	l.oidcURL, l.portalURL = f.ssoEndpoints(profile)
+	l.bundle = f.caBundle(profile, "")
+	if l.http, err = m.ssoHTTP(l.bundle); err != nil {
+		return nil, err
+	}
 	return l, nil
 }
 
@@ -127,7 +137,7 @@ func (m *Manager) SSOLogin(ctx context.Context, name string, opts SSOLoginOption
 		}
 	}
 	// Resolved only now: a kept or refreshed token needs no start URL.
-	if l.startURL, l.region, err = m.resolveStartURL(ctx, s, l.where); err != nil {
+	if l.startURL, l.region, err = m.resolveStartURL(ctx, l); err != nil {
 		return SSOToken{}, err
 	}
 	var flow SSOFlow

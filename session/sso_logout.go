@@ -68,12 +68,12 @@ func (m *Manager) portalLogout(ctx context.Context, l *ssoLogin, tok ssoToken) e
 	l.region = region
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	_, err := m.portal(region, l.portalURL).Logout(cctx, &sso.LogoutInput{AccessToken: aws.String(tok.AccessToken)})
+	_, err := m.portal(l).Logout(cctx, &sso.LogoutInput{AccessToken: aws.String(tok.AccessToken)})
 	var ue *types.UnauthorizedException
 	if err == nil || errors.As(err, &ue) {
 		return nil
 	}
-	return fmt.Errorf("the token was removed, but the access portal was not told to end the sign-in (%w)", m.explainSSO(err, "Logout", l))
+	return fmt.Errorf("the token was removed, but the access portal was not told to end the sign-in (%w)", m.explainSSO(err, "Logout", l, tok.AccessToken))
 }
 
 func (m *Manager) cliCacheDir() string {

@@ -102,7 +102,7 @@ func (m *Manager) refreshLocked(ctx context.Context, l *ssoLogin) (SSOToken, err
 		region = tok.Region
 	}
 	l.region = region
-	out, err := m.oidc(region, l.oidcURL).CreateToken(ctx, &ssooidc.CreateTokenInput{
+	out, err := m.oidc(l).CreateToken(ctx, &ssooidc.CreateTokenInput{
 		ClientId:     aws.String(tok.ClientID),
 		ClientSecret: aws.String(tok.ClientSecret),
 		GrantType:    aws.String(grantRefreshToken),
@@ -118,7 +118,7 @@ func (m *Manager) refreshLocked(ctx context.Context, l *ssoLogin) (SSOToken, err
 			m.dropRefreshToken(l, tok, err)
 			return SSOToken{}, need(fmt.Sprintf("IAM Identity Center refused to renew %s (%s)", s.Name, reason))
 		}
-		return SSOToken{}, m.explainSSO(err, "CreateToken", l)
+		return SSOToken{}, m.explainSSO(err, "CreateToken", l, tok.ClientSecret, tok.RefreshToken)
 	}
 	if aws.ToString(out.AccessToken) == "" || out.ExpiresIn <= 0 {
 		return SSOToken{}, errors.New("IAM Identity Center answered the refresh without a token; the old token was kept")

@@ -52,7 +52,8 @@ func awsOwnedHost(h string) bool {
 
 // resolveStartURL returns the start URL to send to IAM Identity Center and
 // the region to use. where names the config section for messages.
-func (m *Manager) resolveStartURL(ctx context.Context, s SSOSession, where string) (resolved, region string, err error) {
+func (m *Manager) resolveStartURL(ctx context.Context, l *ssoLogin) (resolved, region string, err error) {
+	s, where := l.s, l.where
 	u, err := url.Parse(s.StartURL)
 	if err != nil || u.Hostname() == "" {
 		return "", "", fmt.Errorf("sso_start_url %q in %s is not a URL like https://acme.awsapps.com/start", s.StartURL, where)
@@ -66,9 +67,15 @@ func (m *Manager) resolveStartURL(ctx context.Context, s SSOSession, where strin
 		}
 		return s.StartURL, s.Region, nil
 	}
-	final, err := m.followOnce(ctx, s.StartURL)
+	final, err := m.followOnce(ctx, l, s.StartURL)
 	if err != nil {
-		return "", "", fmt.Errorf("the start URL %s in %s did not answer (%v): check sso_start_url and your network connection", s.StartURL, where, err)
+		if ctx.Err() != nil {
+			return "", "", ErrCanceled
+		}
+		if tlsErr := explainTLS(err, Profile{CABundle: l.bundle}, u.Host); tlsErr != nil {
+			return "", "", fmt.Errorf("the start URL %s in %s: %w", s.StartURL, where, tlsErr)
+		}
+		return "", "", fmt.Errorf("the start URL %s in %s did not answer (%s): check sso_start_url and your network connection", s.StartURL, where, newScrubber().clean(innermost(err).Error()))
 	}
 	fu, err := url.Parse(final)
 	if err != nil || !awsOwnedHost(fu.Hostname()) {
@@ -97,8 +104,11 @@ func (m *Manager) resolveStartURL(ctx context.Context, s SSOSession, where strin
 
 // followOnce does what the CLI does: HEAD (GET where HEAD is not
 // allowed), and at most one redirect, which it does not load.
-func (m *Manager) followOnce(ctx context.Context, raw string) (string, error) {
-	c := m.noRedirectClient()
+func (m *Manager) followOnce(ctx context.Context, l *ssoLogin, raw string) (string, error) {
+	c, err := m.noRedirectClient(l)
+	if err != nil {
+		return "", err
+	}
 	do := func(method string) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, method, raw, nil)
 		if err != nil {

@@ -367,4 +367,9 @@ func redirectRegistered(c *client, uri string) bool {
 	return false
 }
 
-func baseURL(r *http.Request) string { return "http://" + r.Host }
+func baseURL(r *http.Request) string {
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
+}
