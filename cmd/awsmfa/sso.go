@@ -19,7 +19,7 @@ var openBrowser = browser.Open
 
 var ssoCmd = &command{
 	name:    "sso",
-	summary: "log in to IAM Identity Center (SSO) sessions (login, logout, status)",
+	summary: "log in to IAM Identity Center sessions (login, logout, status)",
 	usage:   "awsmfa sso login|logout|status [--session S | --profile P] [options]",
 	help:    ssoHelp,
 	flags: []flagSpec{{name: "session", arg: "S"}, {name: "force"}, {name: "use-device-code"},
@@ -45,15 +45,15 @@ that every profile of the session works.
            and the profiles that use it
 
 Options:
-  --session S        the [sso-session S] of the config file, or the start URL of
-                     legacy profiles (default: the session of --profile P)
-  -p, --profile P    a profile with sso_session (or a legacy sso_start_url)
-  --force            sign in again even while the token is valid
-  --use-device-code  sign in with a code on any device instead of a browser
-                     on this one (used by itself where no browser can open)
-  --no-browser       print the sign-in address instead of opening a browser
-  --json             status as a JSON array for scripts
-  -h, --help         show this help
+  --session S         the [sso-session S] of the config file, or the start URL
+                      of legacy profiles (default: the session of --profile P)
+  -p, --profile P     a profile with sso_session (or a legacy sso_start_url)
+  --force             sign in again even while the token is valid
+  --use-device-code   sign in with a code on any device instead of a browser
+                      on this one (used by itself where no browser can open)
+  --no-browser        print the sign-in address instead of opening a browser
+  --json              status as a JSON array for scripts
+  -h, --help          show this help
 `
 
 func runSSO(a *app, g globals, args []string) error {
