@@ -58,7 +58,7 @@ func (a *Alerts) DueSSO(s SSOSnapshot) []Notice {
 	if len(stale) > 0 {
 		sort.Strings(stale)
 		out = append(out, Notice{Kind: NoticeSummary,
-			Title: fmt.Sprintf("%d expired SSO login(s)", len(stale)),
+			Title: ssoSummaryTitle(len(stale)),
 			Body:  strings.Join(stale, ", ") + ": log in again from the tray menu or with awsmfa sso login."})
 	}
 	st.primed = true
@@ -69,6 +69,13 @@ func (a *Alerts) DueSSO(s SSOSnapshot) []Notice {
 		}
 	}
 	return out
+}
+
+func ssoSummaryTitle(n int) string {
+	if n == 1 {
+		return "1 expired SSO login"
+	}
+	return fmt.Sprintf("%d expired SSO logins", n)
 }
 
 func ssoRenewHint(name string) string {

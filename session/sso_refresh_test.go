@@ -216,7 +216,7 @@ func TestSSOAlerts(t *testing.T) {
 		t.Errorf("repeated: %+v", n)
 	}
 	// A fresh watcher sums up what had expired before it started.
-	if n := session.NewAlerts(10 * time.Minute).DueSSO(mustSSO(t, e)); len(n) != 1 || n[0].Kind != session.NoticeSummary || !strings.Contains(n[0].Title, "2 expired SSO login(s)") {
+	if n := session.NewAlerts(10 * time.Minute).DueSSO(mustSSO(t, e)); len(n) != 1 || n[0].Kind != session.NoticeSummary || n[0].Title != "2 expired SSO logins" {
 		t.Errorf("summary %+v", n)
 	}
 }
