@@ -22,6 +22,10 @@ type Notice struct {
 	Kind    NoticeKind
 	Title   string
 	Body    string
+
+	// SSOSession is set instead of Profile for an IAM Identity Center
+	// session: its "Renew" is SSOLogin (sso_alerts.go).
+	SSOSession string
 }
 
 type alertKey struct {
@@ -37,6 +41,7 @@ type Alerts struct {
 	primed     bool
 	warned     map[alertKey]bool
 	expired    map[alertKey]bool
+	sso        ssoAlerts // DueSSO's memory, apart from the profiles'
 }
 
 // NewAlerts watches with the given warning window; 0 turns the "expires

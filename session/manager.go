@@ -27,6 +27,8 @@ type Config struct {
 	WarnBefore time.Duration
 	// Timeout bounds one STS call overall, retries included; 0 means 30s.
 	Timeout time.Duration
+	// SSO wires IAM Identity Center logins (sso*.go).
+	SSO SSOConfig
 }
 
 // KeySource yields the long-term keys of profile L.

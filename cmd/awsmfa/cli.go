@@ -110,7 +110,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, keychainCmd,
-		envCmd, execCmd, completionCmd, versionCmd, completeCmd}
+		envCmd, execCmd, ssoCmd, completionCmd, versionCmd, completeCmd}
 }
 
 func lookup(name string) *command {

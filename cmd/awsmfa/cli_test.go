@@ -64,7 +64,7 @@ func TestVersion(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	const (
 		loginUsage  = "usage: awsmfa [--profile P] login [--token-code N] [--duration D] [--force]\n"
-		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|env|exec|completion|version> [options]\n"
+		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|env|exec|sso|completion|version> [options]\n"
 	)
 	tests := []struct {
 		name  string

@@ -47,7 +47,15 @@ func runStatus(a *app, g globals, args []string) error {
 	if asJSON {
 		return writeStatusJSON(a, list)
 	}
-	if len(list) == 0 {
+	var sso [][]cell
+	var ssoNotes []statusNote
+	if !g.profileExplicit {
+		var err error
+		if sso, ssoNotes, err = ssoRows(m); err != nil {
+			return err
+		}
+	}
+	if len(list) == 0 && len(sso) == 0 {
 		return a.noProfiles(m)
 	}
 	// One write for the whole table: unbuffered, a thousand profiles cost
@@ -61,7 +69,16 @@ func runStatus(a *app, g globals, args []string) error {
 		t.add(mfaRow(st)...)
 		notes = append(notes, mfaNotes(st)...)
 	}
+	t.rows = append(t.rows, sso...)
+	notes = append(notes, ssoNotes...)
 	t.write(out, color)
+	writeNotes(out, notes, color)
+	return out.Flush()
+}
+
+// writeNotes prints the notes under a table, wrapped, each after its
+// profile's name.
+func writeNotes(out *bufio.Writer, notes []statusNote, color bool) {
 	if len(notes) > 0 {
 		out.WriteByte('\n')
 	}
@@ -77,7 +94,6 @@ func runStatus(a *app, g globals, args []string) error {
 			out.WriteString(line + "\n")
 		}
 	}
-	return out.Flush()
 }
 
 // tildeHome writes paths under the home folder as ~/..., as a shell would
