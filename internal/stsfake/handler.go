@@ -128,7 +128,9 @@ func (s *Server) finish(c Call, status int, code string) {
 	}
 }
 
-func isKnownAction(a string) bool { return a == "GetSessionToken" || a == "GetCallerIdentity" }
+func isKnownAction(a string) bool {
+	return a == "GetSessionToken" || a == "GetCallerIdentity" || a == "AssumeRole"
+}
 
 func (s *Server) takeFault() *apiError {
 	s.mu.Lock()
@@ -196,10 +198,15 @@ func (s *Server) dispatch(r *http.Request, body []byte, form url.Values, a authH
 	switch action {
 	case "GetSessionToken":
 		return s.getSessionToken(form, who, requestID)
+	case "AssumeRole":
+		return s.assumeRole(form, who, requestID)
 	case "GetCallerIdentity":
-		arn := who.user.arn()
+		arn, id := who.user.arn(), userID(who.user.arn())
+		if who.session != nil && who.session.AssumedRoleARN != "" {
+			arn, id = who.session.AssumedRoleARN, who.session.AssumedRoleID
+		}
 		return getCallerIdentityResponse{
-			Xmlns: xmlns, Arn: arn, UserID: userID(arn), Account: account(arn),
+			Xmlns: xmlns, Arn: arn, UserID: id, Account: account(arn),
 			Metadata: responseMetadata{requestID},
 		}, nil
 	default:
@@ -258,28 +265,7 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 		}
 		duration = d
 	}
-	if form.Has("SerialNumber") {
-		switch {
-		case len(serial) < 9:
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must have length greater than or equal to 9", safe(serial)))
-		case len(serial) > 256:
-			problems = append(problems, "Value at 'serialNumber' failed to satisfy constraint: Member must have length less than or equal to 256")
-		case !serialPattern.MatchString(serial):
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*", safe(serial)))
-		}
-	}
-	if form.Has("TokenCode") {
-		// The code itself is left out of the message: a one-time code is
-		// still a secret while it is valid.
-		switch {
-		case len(code) < 6:
-			problems = append(problems, "Value at 'tokenCode' failed to satisfy constraint: Member must have length greater than or equal to 6")
-		case len(code) > 6:
-			problems = append(problems, "Value at 'tokenCode' failed to satisfy constraint: Member must have length less than or equal to 6")
-		case strings.Trim(code, "0123456789") != "":
-			problems = append(problems, "Value at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*")
-		}
-	}
+	problems = append(problems, mfaParamProblems(form)...)
 	if len(problems) > 0 {
 		noun := "error"
 		if len(problems) > 1 {

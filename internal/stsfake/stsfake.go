@@ -65,7 +65,8 @@ type Call struct {
 	BodySent        int64  // reply body bytes written before the reply ended or broke
 }
 
-// Session is a set of temporary credentials issued by GetSessionToken.
+// Session is a set of temporary credentials issued by GetSessionToken, or by
+// AssumeRole (then RoleARN is set).
 type Session struct {
 	AccessKeyID     string
 	SecretAccessKey string
@@ -75,7 +76,15 @@ type Session struct {
 	UserAccessKeyID string // the long-term key that asked for it
 	UserARN         string
 	SerialNumber    string // empty when issued without MFA
-	MFA             bool   // issued after a valid MFA code
+	MFA             bool   // issued after a valid MFA code (or, for a role, with MFA context)
+
+	// Role sessions only.
+	RoleARN           string
+	RoleSessionName   string
+	AssumedRoleARN    string // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
+	AssumedRoleID     string // AROA...:SESSION
+	ExternalID        string
+	SourceAccessKeyID string // the session that assumed it; empty for a long-term key
 }
 
 // Option configures a Server.
@@ -117,12 +126,15 @@ type Server struct {
 
 	logf       func(format string, args ...any)
 	sessionCap time.Duration
+	roleCap    time.Duration // see WithRoleSessionCap
 
 	mu       sync.Mutex
 	now      func() time.Time
 	users    map[string]*userState // by long-term access key id
 	sessions map[string]*Session   // by session access key id
 	issued   []*Session            // in issue order
+	roles    map[string]Role       // by role ARN
+	assumed  []*Session            // role sessions, in issue order
 	expired  map[string]bool       // access key ids reported as ExpiredToken
 	calls    []Call
 	delay    time.Duration

@@ -114,8 +114,10 @@ func TestWireErrors(t *testing.T) {
 		{name: "future date", at: now.Add(20 * time.Minute), status: 403, code: "SignatureDoesNotMatch", msgHas: "Signature expired"},
 		{name: "wrong version", form: url.Values{"Action": {"GetCallerIdentity"}, "Version": {"2010-01-01"}},
 			status: 400, code: "InvalidAction", msgHas: "Could not find operation GetCallerIdentity for version 2010-01-01"},
-		{name: "unsupported action", form: url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}},
-			status: 400, code: "InvalidAction", msgHas: "Could not find operation AssumeRole"},
+		{name: "unsupported action", form: url.Values{"Action": {"AssumeRoleWithSAML"}, "Version": {"2011-06-15"}},
+			status: 400, code: "InvalidAction", msgHas: "Could not find operation AssumeRoleWithSAML"},
+		{name: "AssumeRole without its required parameters", form: url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}},
+			status: 400, code: "ValidationError", msgHas: "2 validation errors detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null; Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null"},
 		{name: "not a form body", mutate: func(r *http.Request) { r.Header.Set("Content-Type", "application/json") },
 			status: 400, code: "ValidationError"},
 	}
