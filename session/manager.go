@@ -17,6 +17,15 @@ type Config struct {
 	// long-term keys only. Nil means the real aws-sdk-go-v2 client, which
 	// honours the endpoint overrides the way the SDK's config loader does.
 	NewSTS func(ctx context.Context, p Profile, keys Keys) (STSAPI, error)
+	// NewRoleSTS builds the client that assumes role r, signed with the MFA
+	// session c only. Nil means NewRoleSTSClient.
+	NewRoleSTS func(ctx context.Context, r RoleProfile, c Credentials) (RoleSTSAPI, error)
+	// CacheDir holds role credentials and login locks; empty means the
+	// user's cache folder (os.UserCacheDir) + "/awsmfa".
+	CacheDir string
+	// RoleRefreshBefore: cached role credentials with less than this left
+	// are renewed; 0 means RoleRefreshBefore.
+	RoleRefreshBefore time.Duration
 	// Keys reads long-term keys. Nil means the credentials file, or the
 	// Keychain for a long-term profile whose keys were moved there.
 	Keys KeySource

@@ -7,6 +7,7 @@ package session
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -130,4 +131,10 @@ type LoginOptions struct {
 	Prompt    Prompter      // asked for the code when TokenCode is empty
 	Duration  time.Duration // 0: profile's duration_seconds, else DefaultDuration
 	Force     bool          // renew even if the current session is still active
+	// Touch is told when the profile's mfa_process has run for a second
+	// (a hardware key waiting to be touched: say "Touch your security key
+	// for X"); the function it returns is called when the command ends.
+	Touch func(profile string) (stop func())
+	// Stderr gets what mfa_process writes to its stderr; nil discards it.
+	Stderr io.Writer
 }
