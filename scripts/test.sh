@@ -27,6 +27,7 @@ step "fuzz (short)"
 go test ./session/inifile -run '^$' -fuzz '^FuzzRoundTrip$' -fuzztime 10s
 go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
 go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
+go test ./session/inifile -run '^$' -fuzz '^FuzzRename$' -fuzztime 10s
 go test ./session -run '^$' -fuzz '^FuzzSSOTokenFile$' -fuzztime 10s
 
 step "tests"
