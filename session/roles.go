@@ -289,4 +289,7 @@ func (f *awsFiles) roleSettings(r *RoleProfile, where string) {
 	}
 	r.Endpoint = f.stsEndpoint(r.Name, r.MFAProfile)
 	r.CABundle = f.caBundle(r.Name, r.MFAProfile)
+	if _, ok := f.cfgGet(r.Name, "credential_process"); ok && !r.SetUp {
+		r.Warning = joinWarnings(r.Warning, fmt.Sprintf("%s has credential_process beside role_arn, so the AWS tools assume the role themselves and ask for a code: run \"awsmfa setup --profile %s\"", r.Name, r.Name))
+	}
 }
