@@ -110,7 +110,7 @@ var commands []*command
 
 func init() {
 	commands = []*command{loginCmd, logoutCmd, statusCmd, setupCmd, keychainCmd,
-		envCmd, execCmd, ssoCmd, completionCmd, versionCmd, completeCmd}
+		envCmd, execCmd, ssoCmd, credProcessCmd, completionCmd, versionCmd, completeCmd}
 }
 
 func lookup(name string) *command {

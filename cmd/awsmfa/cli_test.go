@@ -64,7 +64,7 @@ func TestVersion(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	const (
 		loginUsage  = "usage: awsmfa [--profile P] login [--token-code N] [--duration D] [--force]\n"
-		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|env|exec|sso|completion|version> [options]\n"
+		globalUsage = "usage: awsmfa [--profile P] <login|logout|status|setup|keychain|env|exec|sso|credential-process|completion|version> [options]\n"
 	)
 	tests := []struct {
 		name  string
@@ -109,9 +109,9 @@ func TestUsageErrors(t *testing.T) {
 		{"logout stray", []string{"logout", "x"}, `unexpected argument "x"`, "usage: awsmfa [--profile P] logout [--all]\n"},
 		{"status json value", []string{"status", "--json=1"}, "--json takes no value", "usage: awsmfa [--profile P] status [--json]\n"},
 		{"status after dashdash", []string{"status", "--", "x"}, `unexpected argument "x"`, "usage: awsmfa [--profile P] status [--json]\n"},
-		{"setup serial empty", []string{"setup", "--serial="}, "--serial needs the ARN of the MFA device", "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
-		{"setup serial not an ARN", []string{"setup", "--serial", "GAHT12345678"}, `--serial: "GAHT12345678" is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice`, "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
-		{"setup serial not an MFA ARN", []string{"setup", "--serial", "arn:aws:iam::123456789012:user/alice"}, `--serial: "arn:aws:iam::123456789012:user/alice" is not an MFA device ARN`, "usage: awsmfa [--profile P] setup [--serial ARN]\n"},
+		{"setup serial empty", []string{"setup", "--serial="}, "--serial needs the ARN of the MFA device", "usage: awsmfa [--profile P] setup [--serial ARN] [--yes] [--undo]\n"},
+		{"setup serial not an ARN", []string{"setup", "--serial", "GAHT12345678"}, `--serial: "GAHT12345678" is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice`, "usage: awsmfa [--profile P] setup [--serial ARN] [--yes] [--undo]\n"},
+		{"setup serial not an MFA ARN", []string{"setup", "--serial", "arn:aws:iam::123456789012:user/alice"}, `--serial: "arn:aws:iam::123456789012:user/alice" is not an MFA device ARN`, "usage: awsmfa [--profile P] setup [--serial ARN] [--yes] [--undo]\n"},
 		{"short profile without value", []string{"-p"}, "--profile needs a value", globalUsage},
 		{"--p is not -p", []string{"--p", "x", "status"}, "unknown option --p", globalUsage},
 		{"env unknown shell", []string{"env", "--shell", "tcsh"}, `--shell: unknown shell "tcsh"`, "usage: awsmfa [--profile P] env [--shell SHELL] [--token-code N] [--duration D]\n"},

@@ -36,7 +36,7 @@ func values(out string) []string {
 // script asks it.
 func TestComplete(t *testing.T) {
 	completionFiles(t)
-	all := "login logout status setup keychain env exec sso completion version"
+	all := "login logout status setup keychain env exec sso credential-process completion version"
 	tests := []struct {
 		words []string // after "awsmfa", the last being the word at the cursor
 		want  string
@@ -171,7 +171,7 @@ func TestBashCompletion(t *testing.T) {
 		line string // what is typed; the cursor is at its end
 		want string
 	}{
-		{"awsmfa ", "login logout status setup keychain env exec sso completion version"},
+		{"awsmfa ", "login logout status setup keychain env exec sso credential-process completion version"},
 		{"awsmfa lo", "login logout"},
 		{"awsmfa login --to", "--token-code"},
 		{"awsmfa login -p ", "myaccount other"},
@@ -246,7 +246,7 @@ func TestFishCompletion(t *testing.T) {
 	completionFiles(t)
 	env := completionEnv(t)
 	tests := []struct{ line, want string }{
-		{"awsmfa ", "completion env exec keychain login logout setup sso status version"},
+		{"awsmfa ", "completion credential-process env exec keychain login logout setup sso status version"},
 		{"awsmfa lo", "login logout"},
 		{"awsmfa login --pro", "--profile"},
 		{"awsmfa login --profile ", "myaccount other"},

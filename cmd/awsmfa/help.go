@@ -26,15 +26,20 @@ Profile P logs in with the long-term keys of its source_profile, [PPerm] or
 [P-long-term], and the mfa_serial of either profile.
 `
 
+// maxAlignedName is the longest command name the summaries align after.
+const maxAlignedName = 12
+
 // globalHelp lists the commands from the command table, so a new command
 // shows up in it by its summary alone.
 func globalHelp() string {
 	var b strings.Builder
 	b.WriteString(globalIntro)
 	b.WriteString("\nCommands:\n")
+	// A long name (credential-process) does not widen the column for
+	// the others: its summary follows it on its own line's terms.
 	width := 0
 	for _, c := range commands {
-		if !c.hidden {
+		if !c.hidden && len(c.name) <= maxAlignedName {
 			width = max(width, len(c.name))
 		}
 	}
@@ -99,7 +104,7 @@ Options:
   -h, --help        show this help
 `
 
-const setupHelp = `Usage: awsmfa [--profile P] setup [--serial ARN]
+const setupHelp = `Usage: awsmfa [--profile P] setup [--serial ARN] [--yes] [--undo]
 
 Make P an MFA profile, or repair one that cannot log in as it is. Setup
 changes only what P needs, each file in one atomic write:
@@ -112,10 +117,17 @@ changes only what P needs, each file in one atomic write:
     bare [P] section, which only awsmfa reads.
 Then "awsmfa login" works for P. "awsmfa status" says which profiles need it.
 
+For a role profile P (role_arn with source_profile), setup shows the one edit
+of the config file that lets every AWS tool use P through credential_process
+(role_arn and source_profile become awsmfa_role_arn and awsmfa_source_profile,
+and credential_process is added), and makes it when you say yes.
+
 Options:
   --serial ARN      the MFA device, like arn:aws:iam::123456789012:mfa/alice
                     (IAM console, Security credentials); asked for on the
                     terminal when P needs one and has none
+  --yes             make the role profile edit without asking
+  --undo            put a role profile back as it was before setup
   -p, --profile P   the profile to set up
   -h, --help        show this help
 `

@@ -10,13 +10,16 @@ import (
 var setupCmd = &command{
 	name:    "setup",
 	summary: "make P an MFA profile, or repair one that cannot log in",
-	usage:   "awsmfa [--profile P] setup [--serial ARN]",
+	usage:   "awsmfa [--profile P] setup [--serial ARN] [--yes] [--undo]",
 	help:    setupHelp,
-	flags:   []flagSpec{{name: "serial", arg: "ARN"}},
+	flags:   []flagSpec{{name: "serial", arg: "ARN"}, {name: "yes"}, {name: "undo"}},
 	run:     runSetup,
 }
 
 func runSetup(a *app, g globals, args []string) error {
+	if done, err := setupRoleProfile(a, g, args); done {
+		return err
+	}
 	var serial string
 	f := cmdFlags{strs: map[string]*string{"serial": &serial}, seen: map[string]bool{}}
 	if _, err := f.parse("setup", &g, args); err != nil {

@@ -53,10 +53,18 @@ func WithRoles(roles ...Role) Option {
 // WithRoleSessionCap caps the lifetime of role sessions the way
 // WithSessionCap caps GetSessionToken's: a valid DurationSeconds is
 // accepted and the Expiration is min(duration, cap). Tests use seconds, to
-// see clients renew role credentials without waiting an hour.
+// see clients renew role credentials without waiting an hour. A capped
+// session is still accepted for RoleCapGrace past its Expiration: a client
+// that renews right at expiry (aws-sdk-go-v2 does by default) may send a
+// request it signed just before, and with hour-long sessions that race is
+// rare enough to ignore, with seconds-long ones it would be the test's.
 func WithRoleSessionCap(d time.Duration) Option {
 	return func(s *Server) { s.roleCap = d }
 }
+
+// RoleCapGrace is how long past its Expiration a capped role session is
+// still accepted.
+const RoleCapGrace = 10 * time.Second
 
 // AddRole adds or replaces a role (keyed by its ARN).
 func (s *Server) AddRole(r Role) {
@@ -213,8 +221,9 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	}
 
 	life := time.Duration(duration) * time.Second
+	var grace time.Duration
 	if s.roleCap > 0 && life > s.roleCap {
-		life = s.roleCap
+		life, grace = s.roleCap, RoleCapGrace
 	}
 	now = now.UTC().Truncate(time.Second)
 	acct := account(roleARN)
@@ -232,6 +241,7 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 		AssumedRoleARN:  "arn:aws:sts::" + acct + ":assumed-role/" + role.roleName() + "/" + name,
 		AssumedRoleID:   roleID(roleARN) + ":" + name,
 		ExternalID:      extID,
+		grace:           grace,
 	}
 	if who.session != nil {
 		sess.SourceAccessKeyID = who.session.AccessKeyID

@@ -191,10 +191,20 @@ func TestAssumeRoleAccepts(t *testing.T) {
 	if _, err := f.client().AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(longRole), RoleSessionName: aws.String("s4"), DurationSeconds: aws.Int32(43200)}); err != nil {
 		t.Fatal(err)
 	}
-	// The test cap shortens the lifetime without refusing the duration.
+	// The test cap shortens the lifetime without refusing the duration,
+	// and the session stays usable for the grace past it.
 	if got := out.Credentials.Expiration.Sub(f.clock.Now().Truncate(time.Second)); got != 5*time.Second {
 		t.Errorf("capped lifetime %v", got)
 	}
+	capped := client(f.srv, *out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
+	f.clock.Add(5*time.Second + RoleCapGrace - time.Second)
+	if _, err := capped.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
+		t.Errorf("within the grace: %v", err)
+	}
+	f.clock.Add(time.Second)
+	_, err = capped.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	wantAPIError(t, err, 403, "ExpiredToken", "")
+	f.clock.Add(-5*time.Second - RoleCapGrace)
 	roles := f.srv.AssumedRoles()
 	if len(roles) != 3 || roles[1].SourceAccessKeyID != "" || !roles[1].MFA || roles[2].MFA || roles[0].ExternalID != "vendor-42" {
 		t.Errorf("role sessions %+v", roles)

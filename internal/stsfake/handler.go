@@ -236,7 +236,7 @@ func (s *Server) authenticate(r *http.Request, a authHeader) (caller, string, *a
 	if !ok || token == "" || token != sess.SessionToken {
 		return caller{}, "", errInvalidToken()
 	}
-	if s.expired[a.accessKeyID] || !s.now().Before(sess.Expiration) {
+	if s.expired[a.accessKeyID] || !s.now().Before(sess.Expiration.Add(sess.grace)) {
 		return caller{}, "", errExpiredToken()
 	}
 	return caller{user: u, session: sess}, sess.SecretAccessKey, nil

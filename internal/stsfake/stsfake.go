@@ -85,6 +85,8 @@ type Session struct {
 	AssumedRoleID     string // AROA...:SESSION
 	ExternalID        string
 	SourceAccessKeyID string // the session that assumed it; empty for a long-term key
+
+	grace time.Duration // accepted this long past Expiration (WithRoleSessionCap)
 }
 
 // Option configures a Server.
