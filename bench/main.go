@@ -25,7 +25,7 @@ type options struct {
 	keep       bool
 }
 
-var sections = []string{"sizes", "gobench", "login", "scale", "tray"}
+var sections = []string{"sizes", "gobench", "login", "roles", "scale", "tray"}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -165,6 +165,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			t, err := startupSection(bins, tmp, o, res, inproc)
 			report("Where the time goes", t, err)
 		}
+	}
+	if o.want("roles") {
+		step("roles")
+		t, err := rolesSection(bins, tmp, o)
+		report("credential-process", t, err)
 	}
 	if o.want("scale") {
 		step("scale")
