@@ -2,7 +2,6 @@ package session
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,23 +12,44 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
-// Login gets a session for profile name with its MFA code and writes it
-// into [name] of the credentials file.
+// Login logs profile name in with the provider for its kind (see
+// provider.go): an MFA profile gets a session with its MFA code, written
+// into [name] of the credentials file; a role profile gets its role
+// assumed with its MFA profile's session, logging that in first. Codes
+// come from opts.TokenCode, the profile's mfa_process, or opts.Prompt,
+// which the core asks again as its conversation allows.
 func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Session, error) {
 	f, err := m.load()
 	if err != nil {
 		return Session{}, err
 	}
-	p, err := f.profile(name)
+	pr, err := m.provider(f, name)
 	if err != nil {
 		return Session{}, err
 	}
-	if p.Problem != nil {
-		return Session{}, p.Problem
-	}
-	if st := f.status(p, m.now(), m.warnBefore()); st.State == Active && !opts.Force {
+	if st := pr.status(m.now(), m.warnBefore()); st.State == Active && !opts.Force {
 		return Session{}, &ActiveError{Profile: name, Left: st.Left, Until: st.Expiration}
 	}
+	return pr.login(ctx, opts)
+}
+
+// sessionTokenProvider logs an MFA profile in: GetSessionToken with the
+// long-term keys of L and a code, the session written into [X].
+type sessionTokenProvider struct {
+	m *Manager
+	f *awsFiles
+	p Profile
+	// forRole is the role profile this login is for, if any, so the
+	// question can say so.
+	forRole string
+}
+
+func (s *sessionTokenProvider) status(now time.Time, warn time.Duration) Status {
+	return s.f.status(s.p, now, warn)
+}
+
+func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Session, error) {
+	m, p := s.m, s.p
 	duration := opts.Duration
 	if duration == 0 {
 		duration = p.Duration
@@ -40,47 +60,30 @@ func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Se
 	if err := checkDuration(duration); err != nil {
 		return Session{}, err
 	}
-	code, err := m.tokenCode(ctx, p, opts)
-	if err != nil {
-		return Session{}, err
-	}
-	keys, err := m.keySource().LongTermKeys(ctx, p.LongTerm)
-	if err != nil {
-		return Session{}, err
-	}
-	if strings.HasPrefix(keys.AccessKeyID, "ASIA") {
-		return Session{}, fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
-	}
-	creds, err := m.getSessionToken(ctx, p, keys, code, duration)
-	if err != nil {
-		return Session{}, err
-	}
-	if err := m.writeSession(name, creds); err != nil {
-		return Session{}, err
-	}
-	return Session{Profile: name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now())}, nil
-}
-
-func (m *Manager) tokenCode(ctx context.Context, p Profile, opts LoginOptions) (string, error) {
-	code := strings.TrimSpace(opts.TokenCode)
-	if code == "" {
-		if opts.Prompt == nil {
-			return "", fmt.Errorf("no MFA code for %s: pass the 6-digit code from %s", p.Name, p.Serial)
+	var keys *Keys
+	var creds sessionCreds
+	err := m.newConversation(s.f, p, opts, s.forRole).run(ctx, func(ctx context.Context, code string) error {
+		if keys == nil {
+			k, err := m.keySource().LongTermKeys(ctx, p.LongTerm)
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(k.AccessKeyID, "ASIA") {
+				return fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
+			}
+			keys = &k
 		}
 		var err error
-		code, err = opts.Prompt(ctx, p.Name, p.Serial)
-		if errors.Is(err, ErrCanceled) || errors.Is(err, context.Canceled) {
-			return "", ErrCanceled
-		}
-		if err != nil {
-			return "", fmt.Errorf("ask for the MFA code: %w", err)
-		}
-		code = strings.TrimSpace(code)
+		creds, err = m.getSessionToken(ctx, p, *keys, code, duration)
+		return err
+	})
+	if err != nil {
+		return Session{}, err
 	}
-	if err := ValidateTokenCode(code); err != nil {
-		return "", err
+	if err := m.writeSession(p.Name, creds); err != nil {
+		return Session{}, err
 	}
-	return code, nil
+	return Session{Profile: p.Name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now())}, nil
 }
 
 // sessionCreds is what we write; it never leaves this package.

@@ -222,8 +222,8 @@ func TestActiveSessionNeedsForce(t *testing.T) {
 func TestPromptAndCancel(t *testing.T) {
 	e := newEnv(t, permConfig, permCreds)
 	var asked []string
-	cancel := func(_ context.Context, profile, serial string) (string, error) {
-		asked = append(asked, profile+" "+serial)
+	cancel := func(_ context.Context, req session.CodeRequest) (string, error) {
+		asked = append(asked, req.Profile+" "+req.Serial)
 		return "", session.ErrCanceled
 	}
 	before := readFile(t, e.credPath)
@@ -236,7 +236,7 @@ func TestPromptAndCancel(t *testing.T) {
 	if readFile(t, e.credPath) != before || len(e.srv.Calls()) != 0 {
 		t.Error("a cancelled prompt changed something")
 	}
-	ok := func(context.Context, string, string) (string, error) { return " " + e.code() + "\n", nil }
+	ok := func(context.Context, session.CodeRequest) (string, error) { return " " + e.code() + "\n", nil }
 	if _, err := e.m.Login(context.Background(), "myaccount", session.LoginOptions{Prompt: ok}); err != nil {
 		t.Errorf("prompted login: %v", err)
 	}

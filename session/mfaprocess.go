@@ -110,11 +110,3 @@ func (l *limitedBuffer) wipe() {
 	}
 	l.b.Reset()
 }
-
-// mfaProcessPrompter answers the login's one question with the code
-// mfa_process prints.
-func mfaProcessPrompter(cmd string, opts LoginOptions) Prompter {
-	return func(ctx context.Context, profile, _ string) (string, error) {
-		return runMFAProcess(ctx, profile, cmd, opts.Stderr, opts.Touch)
-	}
-}

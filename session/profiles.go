@@ -78,7 +78,7 @@ func (f *awsFiles) profile(name string) (Profile, error) {
 		return p, nil
 	}
 	if _, ok := f.cfgGet(name, "role_arn"); ok {
-		return Profile{}, fmt.Errorf("profile %q: %w: it assumes a role (role_arn); the AWS CLI and SDKs already ask for its MFA code", name, ErrNotMFAProfile)
+		return Profile{}, fmt.Errorf("profile %q: %w: it assumes a role (role_arn) with the session of its source_profile; \"awsmfa credential-process --profile %s\" serves it", name, ErrNotMFAProfile, name)
 	}
 	if isLongTermSection(f, name) {
 		_, needSerial := f.serial(name, name+permSuffix)

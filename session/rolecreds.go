@@ -40,6 +40,42 @@ func (m *Manager) RoleCredentials(ctx context.Context, name string, opts RoleOpt
 	return m.assumeFresh(ctx, f, r, path, opts)
 }
 
+// assumeRoleProvider logs a role profile in: AssumeRole with the live
+// session of its MFA profile (which it logs in first when there is none),
+// kept in the role cache.
+type assumeRoleProvider struct {
+	m *Manager
+	f *awsFiles
+	r RoleProfile
+}
+
+// status is that of the cached role credentials.
+func (a *assumeRoleProvider) status(now time.Time, warn time.Duration) Status {
+	st := Status{Profile: Profile{Name: a.r.Name, Region: a.r.Region, Serial: a.r.Serial}, State: LoggedOut}
+	path, err := a.m.roleCachePath(a.f, a.r)
+	if err != nil {
+		return st
+	}
+	if c, ok := readRoleCache(path, a.f.sourceID(a.r.MFAProfile), now, 0); ok {
+		st.HasSession, st.Expiration = true, c.Expiration
+		st.State, st.Left = StateAt(c.Expiration, now, warn)
+	}
+	return st
+}
+
+// login assumes the role afresh (the cache is for RoleCredentials).
+func (a *assumeRoleProvider) login(ctx context.Context, opts LoginOptions) (Session, error) {
+	path, err := a.m.roleCachePath(a.f, a.r)
+	if err != nil {
+		return Session{}, err
+	}
+	c, err := a.m.assumeFresh(ctx, a.f, a.r, path, RoleOptions{Login: opts})
+	if err != nil {
+		return Session{}, err
+	}
+	return Session{Profile: a.r.Name, Expiration: c.Expiration, Duration: c.Expiration.Sub(a.m.now()).Round(time.Second)}, nil
+}
+
 func (m *Manager) roleRefreshBefore() time.Duration {
 	if m.cfg.RoleRefreshBefore > 0 {
 		return m.cfg.RoleRefreshBefore
@@ -133,10 +169,13 @@ func (m *Manager) ensureSession(ctx context.Context, r RoleProfile, opts RoleOpt
 	if err != nil {
 		return nil, err
 	}
-	login := LoginOptions{Prompt: opts.Login.Prompt, Touch: opts.Login.Touch, Stderr: opts.Login.Stderr, Force: true}
-	if cmd := f.mfaProcess(p); cmd != "" {
-		login.Prompt = mfaProcessPrompter(cmd, opts.Login)
-	} else if opts.Delegate != nil {
+	if p.Problem != nil {
+		return nil, p.Problem
+	}
+	// A code that needs no person (mfa_process, a given code) comes first;
+	// then the tray; then the prompter.
+	direct := f.mfaProcess(p) != "" || opts.Login.TokenCode != ""
+	if !direct && opts.Delegate != nil {
 		err := opts.Delegate(ctx, r.MFAProfile, r.Name)
 		switch {
 		case err == nil:
@@ -154,10 +193,12 @@ func (m *Manager) ensureSession(ctx context.Context, r RoleProfile, opts RoleOpt
 			return nil, err
 		}
 	}
-	if login.Prompt == nil {
+	if !direct && opts.Login.Prompt == nil {
 		return nil, need
 	}
-	if _, err := m.Login(ctx, r.MFAProfile, login); err != nil {
+	sp := &sessionTokenProvider{m: m, f: f, p: p, forRole: r.Name}
+	login := LoginOptions{TokenCode: opts.Login.TokenCode, Prompt: opts.Login.Prompt, Touch: opts.Login.Touch, Stderr: opts.Login.Stderr}
+	if _, err := sp.login(ctx, login); err != nil {
 		return nil, err
 	}
 	return m.load()

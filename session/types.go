@@ -22,10 +22,6 @@ const (
 	DefaultWarnBefore = 10 * time.Minute
 )
 
-// Prompter asks the user for the 6-digit code of the MFA device serial.
-// Returning ErrCanceled (or an error wrapping it) means the user backed out.
-type Prompter func(ctx context.Context, profile, serial string) (string, error)
-
 // Notifier shows a short desktop notification.
 type Notifier interface {
 	Notify(title, body string) error
@@ -127,8 +123,8 @@ type Session struct {
 
 // LoginOptions tune one login.
 type LoginOptions struct {
-	TokenCode string        // used when set; else Prompt is called
-	Prompt    Prompter      // asked for the code when TokenCode is empty
+	TokenCode string        // used once when set; nothing is asked
+	Prompt    Prompter      // asked (again, as the conversation allows) when there is no TokenCode or mfa_process
 	Duration  time.Duration // 0: profile's duration_seconds, else DefaultDuration
 	Force     bool          // renew even if the current session is still active
 	// Touch is told when the profile's mfa_process has run for a second

@@ -181,9 +181,10 @@ func (a *app) login(m *session.Manager, name string, opts session.LoginOptions) 
 	if strings.TrimSpace(opts.TokenCode) != "" {
 		start()
 	} else if prompt := opts.Prompt; prompt != nil {
-		opts.Prompt = func(ctx context.Context, profile, serial string) (string, error) {
-			code, err := prompt(ctx, profile, serial)
-			if err == nil {
+		opts.Prompt = func(ctx context.Context, req session.CodeRequest) (string, error) {
+			code, err := prompt(ctx, req)
+			// Only a code the core will send starts the clock.
+			if err == nil && session.ValidateTokenCode(session.NormalizeCode(code)) == nil {
 				start()
 			}
 			return code, err

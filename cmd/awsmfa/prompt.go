@@ -129,37 +129,6 @@ func (a *app) ask(question string) (string, error) {
 	return strings.TrimSpace(line), nil
 }
 
-// maxCodeTries bounds how often a mistyped code is asked again.
-const maxCodeTries = 3
-
-// prompter asks for the MFA code on the terminal; the core calls it only
-// when it really needs a code.
-func (a *app) prompter() session.Prompter {
-	return func(ctx context.Context, profile, serial string) (string, error) {
-		if _, err := a.terminal(); err != nil {
-			return "", err
-		}
-		for try := 1; ; try++ {
-			code, err := a.ask(fmt.Sprintf("MFA code for %s (%s): ", profile, serial))
-			if err != nil {
-				return "", err
-			}
-			if code == "" {
-				return "", session.ErrCanceled
-			}
-			err = session.ValidateTokenCode(code)
-			if err == nil {
-				return code, nil
-			}
-			if try == maxCodeTries {
-				return "", err
-			}
-			t, _ := a.terminal()
-			fmt.Fprintf(t, "%s\n", oneLine(err.Error()))
-		}
-	}
-}
-
 // confirm asks a yes/no question; anything but y/yes is no.
 func (a *app) confirm(question string) (bool, error) {
 	ans, err := a.ask(question + " [y/N] ")

@@ -76,7 +76,7 @@ func (a *app) askSerial(name string, need error) (string, error) {
 		if err == nil {
 			return ans, nil
 		}
-		if try == maxCodeTries {
+		if try == session.MaxCodeAttempts {
 			return "", err
 		}
 		fmt.Fprintf(t, "%s\n", oneLine(err.Error()))
