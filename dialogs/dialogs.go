@@ -10,21 +10,17 @@ import (
 
 	"github.com/ncruces/zenity"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
-	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
 
-// Zenity is the tray.Dialogs implementation.
+// Zenity implements the tray's Dialogs and Confirmer (cmd/awsmfa-tray
+// wires it in, which checks that it does).
 type Zenity struct {
 	// Locale makes titles and texts ASCII under a non-UTF-8 locale: there
 	// the zenity binary refuses a title with a non-ASCII character.
-	Locale tray.Locale
+	Locale locale.Locale
 }
-
-var (
-	_ tray.Dialogs   = Zenity{}
-	_ tray.Confirmer = Zenity{}
-)
 
 // Button labels of the confirmation dialog.
 const (
@@ -34,13 +30,13 @@ const (
 
 // Title is the window title of every dialog about profile:
 // "awsmfa — myaccount", or "awsmfa - myaccount" under LC_ALL=C.
-func Title(loc tray.Locale, profile string) string {
+func Title(loc locale.Locale, profile string) string {
 	return loc.Text("awsmfa" + loc.Dash() + profile)
 }
 
 // CodeText is the code dialog's text: what to type, the MFA device, and the
 // hint when asking again.
-func CodeText(loc tray.Locale, profile, serial, hint string) string {
+func CodeText(loc locale.Locale, profile, serial, hint string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Enter the 6-digit MFA code for %s.", profile)
 	if serial != "" {

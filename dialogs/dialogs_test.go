@@ -7,15 +7,15 @@ import (
 
 	"github.com/ncruces/zenity"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
-	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
 
 func TestTitle(t *testing.T) {
-	if got := Title(tray.Locale{UTF8: true}, "myaccount"); got != "awsmfa \u2014 myaccount" {
+	if got := Title(locale.Locale{UTF8: true}, "myaccount"); got != "awsmfa \u2014 myaccount" {
 		t.Errorf("UTF-8 title %q", got)
 	}
-	if got := Title(tray.Locale{}, "myaccount"); got != "awsmfa - myaccount" {
+	if got := Title(locale.Locale{}, "myaccount"); got != "awsmfa - myaccount" {
 		t.Errorf("C title %q", got)
 	}
 }
@@ -23,14 +23,14 @@ func TestTitle(t *testing.T) {
 func TestCodeText(t *testing.T) {
 	tests := []struct {
 		name, serial, hint string
-		loc                tray.Locale
+		loc                locale.Locale
 		want               string
 	}{
-		{"first ask", "arn:aws:iam::123456789012:mfa/alice", "", tray.Locale{UTF8: true},
+		{"first ask", "arn:aws:iam::123456789012:mfa/alice", "", locale.Locale{UTF8: true},
 			"Enter the 6-digit MFA code for myaccount.\nMFA device: arn:aws:iam::123456789012:mfa/alice"},
-		{"re-ask", "arn:aws:iam::123456789012:mfa/alice", "That code was not accepted, wait for the next code.", tray.Locale{},
+		{"re-ask", "arn:aws:iam::123456789012:mfa/alice", "That code was not accepted, wait for the next code.", locale.Locale{},
 			"Enter the 6-digit MFA code for myaccount.\nMFA device: arn:aws:iam::123456789012:mfa/alice\n\nThat code was not accepted, wait for the next code."},
-		{"no serial, C locale", "", "Demo \u2014 code 123456", tray.Locale{},
+		{"no serial, C locale", "", "Demo \u2014 code 123456", locale.Locale{},
 			"Enter the 6-digit MFA code for myaccount.\n\nDemo - code 123456"},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
@@ -63,7 +64,7 @@ func TestZenityEntryLocales(t *testing.T) {
 	for _, lc := range []string{"C.UTF-8", "C"} {
 		t.Run(lc, func(t *testing.T) {
 			t.Setenv("LC_ALL", lc)
-			loc := tray.DetectLocale(os.Getenv)
+			loc := locale.DetectLocale(os.Getenv)
 			z := Zenity{Locale: loc}
 			title := Title(loc, "myaccount")
 			for _, tc := range []struct {
@@ -110,7 +111,7 @@ func TestZenityConfirm(t *testing.T) {
 	for _, lc := range []string{"C.UTF-8", "C"} {
 		t.Run(lc, func(t *testing.T) {
 			t.Setenv("LC_ALL", lc)
-			loc := tray.DetectLocale(os.Getenv)
+			loc := locale.DetectLocale(os.Getenv)
 			z := Zenity{Locale: loc}
 			title := Title(loc, "myaccount")
 			for _, tc := range []struct {
@@ -145,7 +146,7 @@ func TestZenityConfirm(t *testing.T) {
 // TestZenityClosedByContext: canceling the context (Quit) closes an open
 // code dialog or confirmation and reports a cancel.
 func TestZenityClosedByContext(t *testing.T) {
-	z := Zenity{Locale: tray.Locale{UTF8: true}}
+	z := Zenity{Locale: locale.Locale{UTF8: true}}
 	for _, tc := range []struct {
 		name string
 		open func(ctx context.Context) error

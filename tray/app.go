@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
@@ -68,7 +69,7 @@ type Config struct {
 	Autostart Autostart        // nil: the checkbox says unavailable
 	Exe       string           // the binary "Start at login" points at
 	Clock     session.Clock    // nil: the wall clock
-	Locale    Locale
+	Locale    locale.Locale
 	// NotifyBefore is how long before expiry the warning fires; 0 turns
 	// the warning off.
 	NotifyBefore time.Duration

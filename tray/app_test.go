@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
@@ -592,7 +593,7 @@ func TestLoginErrorUnderCLocaleIsASCII(t *testing.T) {
 	h.core.login = func(string, string) (session.Session, error) {
 		return session.Session{}, errors.New("STS said \u201cno\u201d \u2014 try later")
 	}
-	h.start(func(c *Config) { c.Locale = Locale{} })
+	h.start(func(c *Config) { c.Locale = locale.Locale{} })
 	h.click("login:myaccount")
 	h.ask().reply <- answer{code: "123456"}
 	e := h.errorDialog()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
@@ -120,7 +121,7 @@ func TestKeychainMoveConfirmed(t *testing.T) {
 
 func TestKeychainMoveUnderCLocaleIsASCII(t *testing.T) {
 	h := newHarness(t, "alpha")
-	h.start(func(c *Config) { c.Locale = Locale{} })
+	h.start(func(c *Config) { c.Locale = locale.Locale{} })
 	m := h.menu(h.shown("keychain:alpha"), "move item")
 	if it, _ := m.Item("keychain:alpha"); it.Label != "Move alpha keys to keychain..." {
 		t.Errorf("label %q", it.Label)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
@@ -95,7 +96,7 @@ type AutostartState struct {
 
 // MenuOptions are the inputs to BuildMenu besides the snapshot.
 type MenuOptions struct {
-	Locale    Locale
+	Locale    locale.Locale
 	Autostart AutostartState
 	// Err is set when the last snapshot failed; the menu shows it.
 	Err error
@@ -186,7 +187,7 @@ func KeychainLabel(profile string) string {
 // left", with a lock after the name when store is KeysInKeychain
 // ("myaccount 🔒 — active, 3h12m left"). Profiles with a Problem say
 // "needs setup".
-func StatusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+func StatusLabel(st session.Status, store session.KeyStore, loc locale.Locale) string {
 	name := st.Profile.Name
 	if store == session.KeysInKeychain {
 		name += loc.Lock()
@@ -232,7 +233,7 @@ func OverallIcon(s session.Snapshot) assets.IconState {
 }
 
 // tooltip summarises the overall state in one line.
-func tooltip(s session.Snapshot, opts MenuOptions, loc Locale) string {
+func tooltip(s session.Snapshot, opts MenuOptions, loc locale.Locale) string {
 	if opts.Err != nil {
 		return "awsmfa: cannot read the AWS files"
 	}

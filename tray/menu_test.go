@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
-var utf8 = Locale{UTF8: true}
+var utf8 = locale.Locale{UTF8: true}
 
 func status(name string, state session.State, left time.Duration) session.Status {
 	st := session.Status{Profile: session.Profile{Name: name}, State: state, Left: left}
@@ -25,7 +26,7 @@ func TestStatusLabel(t *testing.T) {
 		name  string
 		st    session.Status
 		store session.KeyStore
-		loc   Locale
+		loc   locale.Locale
 		want  string
 	}{
 		{"active", status("myaccount", session.Active, 3*time.Hour+12*time.Minute+30*time.Second), session.KeysInFile, utf8, "myaccount — active, 3h12m left"},
@@ -34,10 +35,10 @@ func TestStatusLabel(t *testing.T) {
 		{"logged out", status("myaccount", session.LoggedOut, 0), session.KeysInFile, utf8, "myaccount — logged out"},
 		{"unknown expiry", status("myaccount", session.ActiveUnknown, 0), session.KeysInFile, utf8, "myaccount — active (unknown expiry)"},
 		{"needs setup", needsSetup, session.KeysMissing, utf8, "myaccount — needs setup"},
-		{"C locale", status("myaccount", session.Active, 2*time.Hour), session.KeysInFile, Locale{}, "myaccount - active, 2h0m left"},
-		{"C locale expired", status("prod", session.Expired, 0), session.KeysInFile, Locale{}, "prod - expired"},
+		{"C locale", status("myaccount", session.Active, 2*time.Hour), session.KeysInFile, locale.Locale{}, "myaccount - active, 2h0m left"},
+		{"C locale expired", status("prod", session.Expired, 0), session.KeysInFile, locale.Locale{}, "prod - expired"},
 		{"keychain", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, utf8, "myaccount \U0001F512 — active, 3h12m left"},
-		{"keychain, C locale", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, Locale{}, "myaccount [keychain] - active, 3h12m left"},
+		{"keychain, C locale", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, locale.Locale{}, "myaccount [keychain] - active, 3h12m left"},
 		{"keychain, needs setup", needsSetup, session.KeysInKeychain, utf8, "myaccount \U0001F512 — needs setup"},
 		{"keys missing: no lock", status("myaccount", session.LoggedOut, 0), session.KeysMissing, utf8, "myaccount — logged out"},
 	}
@@ -131,7 +132,7 @@ Quit
 				status("alpha", session.Expiring, 8*time.Minute),
 				status("beta", session.Expired, 0),
 			}},
-			opts: MenuOptions{Locale: Locale{}, Autostart: on},
+			opts: MenuOptions{Locale: locale.Locale{}, Autostart: on},
 			want: `alpha - expiring in 8m (disabled)
 Login alpha
 Logout alpha
@@ -204,7 +205,7 @@ Quit
 				status("alpha", session.Active, 3*time.Hour+12*time.Minute),
 				status("beta", session.LoggedOut, 0),
 			}},
-			opts: MenuOptions{Locale: Locale{}, Autostart: on, KeyStores: map[string]session.KeyStore{
+			opts: MenuOptions{Locale: locale.Locale{}, Autostart: on, KeyStores: map[string]session.KeyStore{
 				"alpha": session.KeysInKeychain, "beta": session.KeysInFile,
 			}},
 			want: `alpha [keychain] - active, 3h12m left (disabled)
@@ -304,7 +305,7 @@ func TestBuildMenuNoNonASCIIUnderC(t *testing.T) {
 	p := status("caf\u00e9", session.Active, time.Hour)
 	q := status("file", session.LoggedOut, 0)
 	m := BuildMenu(session.Snapshot{Profiles: []session.Status{p, q}},
-		MenuOptions{Locale: Locale{}, KeyStores: map[string]session.KeyStore{
+		MenuOptions{Locale: locale.Locale{}, KeyStores: map[string]session.KeyStore{
 			"caf\u00e9": session.KeysInKeychain, "file": session.KeysInFile}})
 	for _, it := range m.Items {
 		for _, s := range []string{it.Label, it.Tooltip} {

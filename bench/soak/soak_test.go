@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/bench/profilegen"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
@@ -171,7 +172,7 @@ func newRig(t *testing.T) *rig {
 	})
 	r.app = tray.New(tray.Config{
 		Core: core, Dialogs: r.dlg, Tray: r.tray, Notifier: r.notes, Clock: r.clock,
-		Locale: tray.Locale{UTF8: true}, NotifyBefore: warnBefore, Location: time.UTC,
+		Locale: locale.Locale{UTF8: true}, NotifyBefore: warnBefore, Location: time.UTC,
 		WatchFiles: true,
 		// Time moves only when the soak says so: it posts Tick itself.
 		After:  func(time.Duration) <-chan time.Time { return nil },

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
@@ -148,7 +149,7 @@ func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *session.Manager, *
 	dlg := &demoDialogs{texts: make(chan string, 8)}
 	tr := &chanTray{clicks: make(chan string), menus: make(chan tray.Menu, 64)}
 	app := tray.New(tray.Config{
-		Core: core, Dialogs: dlg, Tray: tr, Locale: tray.Locale{UTF8: true},
+		Core: core, Dialogs: dlg, Tray: tr, Locale: locale.Locale{UTF8: true},
 		NotifyBefore: demoNotifyBefore, CodeHint: d.codeHint, Logger: log,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

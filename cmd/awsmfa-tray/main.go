@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/dialogs"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
@@ -113,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	logger.Info("starting", "version", version, "pid", os.Getpid(), "demo", o.demo)
 
 	dialogs.PrepareEnv()
-	loc := tray.DetectLocale(os.Getenv)
+	loc := locale.DetectLocale(os.Getenv)
 	var auto tray.Autostart = autostart.New()
 	exe, err := os.Executable()
 	if err != nil {
