@@ -119,13 +119,3 @@ func credPathOr(p string) string {
 	}
 	return p
 }
-
-// keychainHook lets the crash tests stop the process between the steps of
-// an import or export; nil outside tests.
-var keychainHook func(stage string)
-
-func hook(stage string) {
-	if keychainHook != nil {
-		keychainHook(stage)
-	}
-}

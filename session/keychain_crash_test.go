@@ -14,7 +14,8 @@ import (
 )
 
 // The crash tests re-run this test binary as a child that stops at a step
-// of a keychain move (the test hook), and kill it there with SIGKILL.
+// of a keychain move (inside the fake keychain), and kill it there with
+// SIGKILL.
 const (
 	crashStageEnv = "AWSMFA_TEST_KEYCHAIN_CRASH_STAGE" // where the child stops
 	crashDirEnv   = "AWSMFA_TEST_KEYCHAIN_CRASH_DIR"   // the shared fake keychain
@@ -30,18 +31,22 @@ func TestKeychainCrashChild(t *testing.T) {
 	kc := newFakeKeychain()
 	kc.dir = os.Getenv(crashDirEnv)
 	m := session.New(session.Config{Keychain: kc, Timeout: 10 * time.Second})
-	session.SetKeychainHook(t, func(s string) {
-		if s != stage {
+	// The steps, as the fake keychain sees them: an import has just
+	// stored the item; an export has written the file and is about to
+	// delete the item.
+	at := map[string]string{"import:after-keychain-write": "set", "export:after-file-write": "delete"}[stage]
+	kc.stop = func(op string) {
+		if op != at {
 			return
 		}
-		if err := os.WriteFile(os.Getenv(crashReadyEnv), []byte(s), 0o600); err != nil {
+		if err := os.WriteFile(os.Getenv(crashReadyEnv), []byte(stage), 0o600); err != nil {
 			t.Error(err)
 			return
 		}
 		for {
 			time.Sleep(time.Hour) // until the parent kills us
 		}
-	})
+	}
 	var err error
 	if strings.HasPrefix(stage, "import:") {
 		err = m.KeychainImport(context.Background(), "myaccount")

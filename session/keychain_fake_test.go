@@ -20,6 +20,10 @@ type fakeKeychain struct {
 	setErr, getErr, delErr error
 	mangle                 bool // Get answers other keys than Set stored
 	sets, gets, deletes    int
+	// stop, when set, runs after Set stores an item and before Delete
+	// removes one, with "set" or "delete": the crash tests kill the
+	// process there.
+	stop func(op string)
 }
 
 func newFakeKeychain() *fakeKeychain { return &fakeKeychain{items: map[string]session.Keys{}} }
@@ -61,7 +65,12 @@ func (k *fakeKeychain) Set(l string, keys session.Keys) error {
 		if err := os.WriteFile(tmp, b, 0o600); err != nil {
 			return err
 		}
-		return os.Rename(tmp, k.path(l))
+		if err := os.Rename(tmp, k.path(l)); err != nil {
+			return err
+		}
+	}
+	if k.stop != nil {
+		k.stop("set")
 	}
 	return nil
 }
@@ -72,6 +81,9 @@ func (k *fakeKeychain) Delete(l string) error {
 	k.deletes++
 	if k.delErr != nil {
 		return k.delErr
+	}
+	if k.stop != nil {
+		k.stop("delete")
 	}
 	_, ok := k.items[l]
 	delete(k.items, l)

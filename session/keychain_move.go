@@ -45,7 +45,6 @@ func (m *Manager) KeychainImport(ctx context.Context, profile string) error {
 	if err := kc.Set(l, keys); err != nil {
 		return fmt.Errorf("store the keys of [%s] in the OS keychain (they stay in %s): %w", l, f.credPath, err)
 	}
-	hook("import:after-keychain-write")
 
 	err = inifile.Update(f.credPath, func(file *inifile.File) error {
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
@@ -144,7 +143,6 @@ func (m *Manager) KeychainExport(ctx context.Context, profile string) error {
 	if err != nil {
 		return fmt.Errorf("put the keys of [%s] back into %s (they stay in the OS keychain): %w", l, f.credPath, err)
 	}
-	hook("export:after-file-write")
 	if _, err := m.dropKeychainCopy(f.credPath, l); err != nil {
 		return fmt.Errorf("the keys of [%s] are back in %s, but their OS keychain item could not be removed; delete the \"awsmfa\" item %q by hand: %w", l, f.credPath, l, err)
 	}

@@ -220,12 +220,12 @@ func TestKeychainImportRefusals(t *testing.T) {
 				}})
 			}},
 		{name: "keys change meanwhile", creds: permCreds, want: "changed while",
-			setup: func(e *testEnv, _ *fakeKeychain) {
-				session.SetKeychainHook(e.t, func(stage string) {
-					if stage == "import:after-keychain-write" {
+			setup: func(e *testEnv, kc *fakeKeychain) {
+				kc.stop = func(op string) {
+					if op == "set" { // the item is stored; the file is next
 						writeFile(e.t, e.credPath, strings.Replace(readFile(e.t, e.credPath), e.user.SecretAccessKey, e.user.SecretAccessKey+"new", 1))
 					}
-				})
+				}
 			}},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeclock"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
@@ -38,7 +39,7 @@ func TestStatusAtAgreesWithCore(t *testing.T) {
 		5 * time.Minute, 9 * time.Minute, 10 * time.Minute, 11 * time.Minute, 3 * time.Hour, 13 * time.Hour}
 	for _, notifyBefore := range []time.Duration{0, time.Minute, 5 * time.Minute, session.DefaultWarnBefore} {
 		t.Run(fmt.Sprintf("notify-before=%s", notifyBefore), func(t *testing.T) {
-			clock := session.NewFakeClock(t0)
+			clock := fakeclock.New(t0)
 			core := session.New(session.Config{ConfigFile: cfg, CredentialsFile: cred, Clock: clock, WarnBefore: notifyBefore})
 			read, err := core.Snapshot()
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/awsmfa-tray/awsmfa-tray/bench/profilegen"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeclock"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
@@ -92,7 +93,7 @@ func (n *fakeNotifier) all() []notice {
 // next 30 s step first (STS refuses a step twice), or a wrong code when
 // told to. Error dialogs are recorded and closed at once.
 type fakeDialogs struct {
-	clock *session.FakeClock
+	clock *fakeclock.Clock
 	mu    sync.Mutex
 	wrong map[string]int // profile -> wrong codes still to type
 	asks  int

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/bench/profilegen"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeclock"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
@@ -59,7 +60,7 @@ type rig struct {
 	t                 *testing.T
 	dir               string
 	cfgPath, credPath string
-	clock             *session.FakeClock
+	clock             *fakeclock.Clock
 	users             []stsfake.User
 	srv               *stsfake.Server
 	addr              string
@@ -138,7 +139,7 @@ func newRig(t *testing.T) *rig {
 		dir:      dir,
 		cfgPath:  filepath.Join(dir, "aws", "config"),
 		credPath: filepath.Join(dir, "aws", "credentials"),
-		clock:    session.NewFakeClock(time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)),
+		clock:    fakeclock.New(time.Date(2030, 1, 7, 9, 0, 0, 0, time.UTC)),
 		tray:     newFakeTray(),
 		notes:    &fakeNotifier{},
 		logs:     newLogRecorder(),
