@@ -72,12 +72,12 @@ func (a *Alerts) Due(s Snapshot) []Notice {
 			}
 			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpired,
 				Title: k.profile + ": session expired",
-				Body:  "Log in again: " + renewHint(k.profile)})
+				Body:  "Log in again: " + renewHint(k.profile) + leaningRoles(s, k.profile, "No new credentials for %s until then")})
 		case left > 0 && a.warnBefore > 0 && left <= a.warnBefore && !a.warned[k]:
 			a.warned[k] = true
 			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpiring,
 				Title: fmt.Sprintf("%s: session expires in %s", k.profile, FormatLeft(left)),
-				Body:  "Renew it: " + renewHint(k.profile)})
+				Body:  "Renew it: " + renewHint(k.profile) + leaningRoles(s, k.profile, "%s will stop working with it")})
 		}
 	}
 	if len(stale) > 0 {
@@ -115,6 +115,26 @@ func expiredSummaryTitle(n int) string {
 		return "1 expired MFA session"
 	}
 	return fmt.Sprintf("%d expired MFA sessions", n)
+}
+
+// leaningRoles is a sentence to add to a notice about x that names the
+// role profiles assuming their role with x's session; "" when none do.
+// what has one %s for the names.
+func leaningRoles(s Snapshot, x, what string) string {
+	var names []string
+	for _, r := range s.Roles {
+		if r.Role.MFAProfile == x {
+			names = append(names, r.Role.Name)
+		}
+	}
+	switch n := len(names); n {
+	case 0:
+		return ""
+	case 1:
+		return ". " + fmt.Sprintf(what, names[0]) + "."
+	default:
+		return ". " + fmt.Sprintf(what, strings.Join(names[:n-1], ", ")+" and "+names[n-1]) + "."
+	}
 }
 
 func renewHint(profile string) string {

@@ -76,6 +76,26 @@ func (a *assumeRoleProvider) login(ctx context.Context, opts LoginOptions) (Sess
 	return Session{Profile: a.r.Name, Expiration: c.Expiration, Duration: c.Expiration.Sub(a.m.now()).Round(time.Second)}, nil
 }
 
+// roleStatuses reports every role profile that leans on an MFA profile:
+// ready or not, and the cached credentials' time left. It reads the small
+// cache files only; no STS call.
+func (m *Manager) roleStatuses(f *awsFiles, now time.Time) []RoleStatus {
+	var out []RoleStatus
+	for _, r := range f.roleProfiles() {
+		rs := RoleStatus{Role: r}
+		if r.MFAProfile != "" {
+			_, rs.Ready, _ = f.liveSession(r.MFAProfile, now)
+			if path, err := m.roleCachePath(f, r); err == nil {
+				if c, ok := readRoleCache(path, f.sourceID(r.MFAProfile), now, 0); ok {
+					rs.Expiration, rs.Left = c.Expiration, c.Expiration.Sub(now)
+				}
+			}
+		}
+		out = append(out, rs)
+	}
+	return out
+}
+
 func (m *Manager) roleRefreshBefore() time.Duration {
 	if m.cfg.RoleRefreshBefore > 0 {
 		return m.cfg.RoleRefreshBefore

@@ -1,11 +1,13 @@
 package session_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
@@ -117,5 +119,46 @@ func TestRoleProfilesList(t *testing.T) {
 	ps, _ := e.m.Profiles()
 	if len(ps) != 1 || ps[0].Name != "myaccount" {
 		t.Errorf("MFA profiles %+v", ps)
+	}
+}
+
+// The snapshot lists the role profiles with their readiness and cached
+// credentials, and a notice about the MFA profile names them.
+func TestSnapshotRolesAndNotices(t *testing.T) {
+	cfg := roleCfg + "[profile prod-ro]\nrole_arn = arn:aws:iam::222233334444:role/ro\nsource_profile = myaccount\n"
+	e, _ := roleEnv(t, cfg, stsfake.Role{})
+	snap, err := e.m.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Roles) != 2 || snap.Roles[0].Role.Name != "prod-admin" || snap.Roles[0].Ready || !snap.Roles[0].Expiration.IsZero() {
+		t.Fatalf("roles before login %+v", snap.Roles)
+	}
+	e.login(t)
+	if _, err := e.m.RoleCredentials(context.Background(), "prod-admin", session.RoleOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ = e.m.Snapshot()
+	admin, ro := snap.Roles[0], snap.Roles[1]
+	if !admin.Ready || admin.Left != time.Hour || !ro.Ready || !ro.Expiration.IsZero() {
+		t.Errorf("roles after login %+v", snap.Roles)
+	}
+
+	a := session.NewAlerts(10 * time.Minute)
+	a.Due(snap)
+	e.clock.Advance(12*time.Hour - 5*time.Minute)
+	snap, _ = e.m.Snapshot()
+	ns := a.Due(snap)
+	if len(ns) != 1 || !strings.HasSuffix(ns[0].Body, ". prod-admin and prod-ro will stop working with it.") {
+		t.Errorf("expiring notices %+v", ns)
+	}
+	e.clock.Advance(10 * time.Minute)
+	snap, _ = e.m.Snapshot()
+	if snap.Roles[0].Ready {
+		t.Error("ready after the MFA session expired")
+	}
+	ns = a.Due(snap)
+	if len(ns) != 1 || !strings.HasSuffix(ns[0].Body, ". No new credentials for prod-admin and prod-ro until then.") {
+		t.Errorf("expired notices %+v", ns)
 	}
 }

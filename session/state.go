@@ -108,6 +108,7 @@ func (m *Manager) Snapshot() (Snapshot, error) {
 	for _, p := range f.profiles() {
 		snap.Profiles = append(snap.Profiles, f.status(p, now, m.warnBefore()))
 	}
+	snap.Roles = m.roleStatuses(f, now)
 	return snap, nil
 }
 

@@ -112,6 +112,20 @@ type Status struct {
 type Snapshot struct {
 	Taken    time.Time
 	Profiles []Status
+	// Roles are the role profiles that lean on an MFA profile, sorted.
+	Roles []RoleStatus
+}
+
+// RoleStatus is where one role profile stands at the moment of a snapshot.
+type RoleStatus struct {
+	Role RoleProfile // its Problem, if any, says what to fix
+	// Ready: its MFA profile has a live session, so credential-process
+	// hands out credentials without asking anyone.
+	Ready bool
+	// Expiration of the role credentials cached for that session; zero
+	// when there are none.
+	Expiration time.Time
+	Left       time.Duration
 }
 
 // Session is the result of a successful login. It carries no secret.
