@@ -12,6 +12,7 @@ import (
 // test ends.
 func serve(t *testing.T, h Handler) *Listener {
 	t.Helper()
+	skipWithoutAccept(t)
 	l, err := Listen(testAddr(t))
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,8 @@ func testAddr(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "awsmfa", "tray.sock")
 }
 
+func skipWithoutAccept(*testing.T) {}
+
 func TestDefaultAddr(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
 	if got, _ := DefaultAddr(); got != "/run/user/1000/awsmfa/tray.sock" {
