@@ -355,3 +355,25 @@ func TestCredentialProcessRefusesAnUnsafeTraySocket(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, tray asked %d times\nwant %q", r.code, r.stderr, len(*got), want)
 	}
 }
+
+// "awsmfa login" on a role profile logs its MFA profile in (asking once)
+// and assumes the role: the seam behind Login picks the kind.
+func TestLoginRoleProfile(t *testing.T) {
+	w := newRoleWorld(t, "")
+	r := cli(t, "--profile", roleProfileName, "login", "--token-code", w.code(t, "myaccount"))
+	if r.code != 0 || !loggedIn.MatchString(r.stdout) || !strings.HasPrefix(r.stdout, "Logged in prod-admin until ") || !strings.HasSuffix(r.stdout, "(1h0m)\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if len(w.fake.IssuedSessions()) != 1 || len(w.fake.AssumedRoles()) != 1 {
+		t.Errorf("%d MFA sessions, %d role sessions", len(w.fake.IssuedSessions()), len(w.fake.AssumedRoles()))
+	}
+	// The role's credentials are fresh: without --force it says so.
+	r = cli(t, "--profile", roleProfileName, "login")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "prod-admin is still logged in for ") {
+		t.Errorf("second login: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// credential-process serves them from the cache.
+	if r := cli(t, "credential-process", "--profile", roleProfileName); r.code != 0 || len(w.fake.AssumedRoles()) != 1 {
+		t.Errorf("credential-process after login: %d %q, %d role sessions", r.code, r.stderr, len(w.fake.AssumedRoles()))
+	}
+}
