@@ -73,7 +73,7 @@ func (a *assumeRoleProvider) login(ctx context.Context, opts LoginOptions) (Sess
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{Profile: a.r.Name, Expiration: c.Expiration, Duration: c.Expiration.Sub(a.m.now()).Round(time.Second)}, nil
+	return Session{Profile: a.r.Name, Expiration: c.Expiration, Duration: grantedDuration(c.Expiration, a.m.now())}, nil
 }
 
 // roleStatuses reports every role profile that leans on an MFA profile:
