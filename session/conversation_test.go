@@ -148,7 +148,13 @@ func TestConversationOneShotSources(t *testing.T) {
 	}
 	codeFile := filepath.Join(t.TempDir(), "code")
 	writeFile(t, codeFile, wrongCode(code)+"\n")
+	if p, _ := e.m.Profile("myaccount"); p.HasMFAProcess {
+		t.Error("HasMFAProcess set without mfa_process")
+	}
 	e2 := newEnv(t, permConfig+"mfa_process = cat "+codeFile+"\n", permCreds)
+	if p, err := e2.m.Profile("myaccount"); err != nil || !p.HasMFAProcess {
+		t.Errorf("HasMFAProcess not set: %+v, %v", p, err)
+	}
 	s = &script{answers: []string{e2.code()}}
 	_, err = e2.m.Login(context.Background(), "myaccount", session.LoginOptions{Prompt: s.prompt})
 	want := "the code from mfa_process of myaccount was not accepted: check that it prints the code of " + testSerial + ", and note that STS takes each code once"

@@ -146,6 +146,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	}
 	serial, where := f.serial(x, l)
 	p.Serial = serial
+	p.HasMFAProcess = f.mfaProcess(p) != ""
 	switch {
 	case p.Problem != nil:
 	case f.cred.Count(x) > 1:

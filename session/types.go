@@ -71,6 +71,9 @@ type Profile struct {
 	// Warning is advice that does not stop a login, e.g. a layout that some
 	// AWS tools read differently.
 	Warning string
+	// HasMFAProcess: mfa_process in the config supplies the code, so Login
+	// asks nobody (a UI may renew such a session before it expires).
+	HasMFAProcess bool
 }
 
 // State is where a profile's session stands.
