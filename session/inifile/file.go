@@ -16,7 +16,8 @@ type File struct {
 	bom   bool     // the data started with a UTF-8 byte-order mark
 	lines []string // each with its own terminator; only the last may lack "\n"
 	a     *analysis
-	heads int // lines starting with '[': about how many sections to expect
+	heads int       // lines starting with '[': about how many sections to expect
+	src   *snapshot // the read it came from (Load, Begin); nil for Parse
 }
 
 // Parse splits data into lines. It never fails: lines it does not

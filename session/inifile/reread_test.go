@@ -1,57 +1,11 @@
 package inifile
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// TestHolds: the re-read before the rename must notice any change, also
-// one that keeps the size (the AWS CLI rewriting a token of equal length)
-// and one past the first read chunk.
-func TestHolds(t *testing.T) {
-	big := bytes.Repeat([]byte("[p]\naws_session_token = TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT\n"), 4000) // > 64 KiB
-	flip := func(b []byte, i int) []byte {
-		c := bytes.Clone(b)
-		c[i] ^= 1
-		return c
-	}
-	tests := []struct {
-		name       string
-		orig, disk []byte // disk nil: no file
-		want       bool
-	}{
-		{"same small", []byte("[a]\nk = 1\n"), []byte("[a]\nk = 1\n"), true},
-		{"same big", big, bytes.Clone(big), true},
-		{"same size, first byte", big, flip(big, 0), false},
-		{"same size, last byte", big, flip(big, len(big)-1), false},
-		{"same size, after the first chunk", big, flip(big, 64<<10), false},
-		{"same size, at the end of the first chunk", big, flip(big, 64<<10-1), false},
-		{"grew", []byte("[a]\n"), []byte("[a]\n\n"), false},
-		{"shrank", []byte("[a]\n"), []byte("[a]"), false},
-		{"emptied", []byte("[a]\n"), []byte{}, false},
-		{"removed", []byte("[a]\n"), nil, false},
-		{"still missing", nil, nil, true},
-		{"created empty", nil, []byte{}, true},
-		{"created", nil, []byte("[b]\n"), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "credentials")
-			if tt.disk != nil {
-				if err := os.WriteFile(path, tt.disk, 0o600); err != nil {
-					t.Fatal(err)
-				}
-			}
-			got, err := holds(path, tt.orig)
-			if err != nil || got != tt.want {
-				t.Errorf("holds = %v, %v; want %v, nil", got, err, tt.want)
-			}
-		})
-	}
-}
 
 // TestUpdateRedoesAfterSameSizeRewrite: another writer replaces a value by
 // one of the same length between our read and our rename.

@@ -2,6 +2,7 @@ package inifile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -296,7 +297,7 @@ func TestUpdateGivesUpWhenFileKeepsChanging(t *testing.T) {
 	n := 0
 	beforeRename = func(target string) {
 		n++
-		os.WriteFile(target, []byte(strings.Repeat("#\n", n)), 0o600)
+		os.WriteFile(target, []byte("[a]\n"+strings.Repeat("#\n", n)), 0o600)
 	}
 	t.Cleanup(func() { beforeRename = nil })
 	err := Update(path, setKey("b", "k", "2"))
@@ -309,29 +310,52 @@ func TestUpdateGivesUpWhenFileKeepsChanging(t *testing.T) {
 	noTemps(t, dir, "credentials", "credentials.lock")
 }
 
+// TestUpdateRemovesStaleTemps: under the lock every temp file of the
+// target is a dead writer's, whatever its age; other files' stay.
 func TestUpdateRemovesStaleTemps(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "credentials")
 	writeFile(t, path, "[a]\n", 0o600)
-	old := time.Now().Add(-2 * staleTempAge)
 	stale := filepath.Join(dir, ".credentials.awsmfa-123.tmp")
 	fresh := filepath.Join(dir, ".credentials.awsmfa-456.tmp")
 	other := filepath.Join(dir, ".config.awsmfa-789.tmp")
 	for _, p := range []string{stale, fresh, other} {
 		writeFile(t, p, "secret", 0o600)
 	}
-	for _, p := range []string{stale, other} {
-		if err := os.Chtimes(p, old, old); err != nil {
-			t.Fatal(err)
-		}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
 	}
 	if err := Update(path, setKey("a", "k", "1")); err != nil {
 		t.Fatal(err)
 	}
-	noTemps(t, dir, "credentials", "credentials.lock", filepath.Base(fresh), filepath.Base(other))
-	if _, err := os.Stat(fresh); err != nil {
-		t.Errorf("a fresh temp file (maybe a live writer's) was removed: %v", err)
+	noTemps(t, dir, "credentials", "credentials.lock", filepath.Base(other))
+}
+
+// TestLoadSweepsTempsOnlyWithoutWriter: a reader removes leftover temp
+// files only when it can take the lock, so a live writer's survives.
+func TestLoadSweepsTempsOnlyWithoutWriter(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	writeFile(t, path, "[a]\n", 0o600)
+	live := filepath.Join(dir, ".credentials.awsmfa-1.tmp")
+	writeFile(t, live, "secret", 0o600)
+	tx, err := Begin(context.Background(), path) // a writer is alive: it holds the lock
+	if err != nil {
+		t.Fatal(err)
 	}
+	writeFile(t, live, "secret", 0o600) // its temp file, made after Begin swept
+	if _, err := Load(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("a reader removed a live writer's temp file: %v", err)
+	}
+	tx.Close()
+	if _, err := Load(path); err != nil {
+		t.Fatal(err)
+	}
+	noTemps(t, dir, "credentials", "credentials.lock")
 }
 
 func TestLoad(t *testing.T) {
