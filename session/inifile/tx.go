@@ -68,8 +68,13 @@ func Begin(ctx context.Context, path string, opts ...Option) (*Tx, error) {
 	}
 	// AWS_SHARED_CREDENTIALS_FILE=/dev/null is a common trick: never lock,
 	// read or rename over a device, pipe or folder.
-	if fi, err := os.Lstat(target); err == nil && !fi.Mode().IsRegular() {
-		return nil, notRegular(target, fi.Mode())
+	if fi, err := os.Lstat(target); err == nil {
+		if !fi.Mode().IsRegular() {
+			return nil, notRegular(target, fi.Mode())
+		}
+		if fi.Size() > MaxSize && !o.raw {
+			return nil, tooLarge(target)
+		}
 	}
 	dir := filepath.Dir(target)
 	if err := mkdirAll(dir); err != nil {
@@ -272,6 +277,8 @@ func Check(path string) error {
 	switch {
 	case exists && !fi.Mode().IsRegular():
 		return notRegular(target, fi.Mode())
+	case exists && fi.Size() > MaxSize:
+		return tooLarge(target)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return fsError("read", target, err)
 	}
