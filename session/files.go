@@ -20,12 +20,22 @@ func (m *Manager) load() (*awsFiles, error) {
 	f.cfgPath, f.credPath = m.Paths()
 	var err error
 	if f.cfg, err = inifile.Load(f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fileError("config file", f.cfgPath, err)
+		return nil, readError("config file", f.cfgPath, err)
 	}
 	if f.cred, err = inifile.Load(f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fileError("credentials file", f.credPath, err)
+		return nil, readError("credentials file", f.credPath, err)
 	}
 	return f, nil
+}
+
+// readError keeps the reader's own sentence, which names the file and the
+// fix, and says which file it is; other errors become fileError's.
+func readError(what, path string, err error) error {
+	var ie *inifile.Error
+	if errors.As(err, &ie) {
+		return ie.Naming(what)
+	}
+	return fileError(what, path, err)
 }
 
 // configSections are the config-file sections that describe profile name,

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,7 +50,98 @@ func (s *sessionTokenProvider) status(now time.Time, warn time.Duration) Status 
 }
 
 func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Session, error) {
-	m, p := s.m, s.p
+	m, f, p := s.m, s.f, s.p
+	duration, err := loginDuration(p, opts)
+	if err != nil {
+		return Session{}, err
+	}
+	conv := m.newConversation(f, p, opts, s.forRole)
+	// Everything the write needs is checked before a code is asked for,
+	// so nobody types one in vain.
+	if conv.hasSource() {
+		if err := inifile.Check(f.credPath); err != nil {
+			return Session{}, err
+		}
+	}
+	var (
+		keys  *Keys
+		creds sessionCreds
+		tx    *inifile.Tx // held from just before STS is asked to the write
+	)
+	defer func() { tx.Close() }()
+	err = conv.run(ctx, func(ctx context.Context, code string) error {
+		if keys == nil {
+			k, err := m.longTermKeys(ctx, f, p.LongTerm)
+			if err != nil {
+				return err
+			}
+			keys = &k
+		}
+		// The lock comes before STS: a write that cannot happen must fail
+		// before the code is spent. It is not held while a person types.
+		if tx == nil {
+			t, err := inifile.Begin(ctx, f.credPath, inifile.Reusing(f.cred))
+			if err != nil {
+				if ctx.Err() != nil {
+					return ErrCanceled
+				}
+				return err
+			}
+			tx = t
+			if tx.File() != f.cred {
+				// The file changed while the code was typed: decide on
+				// what it holds now, which is also what the write edits.
+				f.cred = tx.File()
+				if p, err = f.loginProfile(p.Name); err != nil {
+					return err
+				}
+				if m.keysFromFile(f, p.LongTerm) {
+					k, err := m.longTermKeys(ctx, f, p.LongTerm)
+					if err != nil {
+						return err
+					}
+					keys = &k
+				}
+			}
+		}
+		if strings.HasPrefix(keys.AccessKeyID, "ASIA") {
+			return fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
+		}
+		var err error
+		creds, err = m.getSessionToken(ctx, p, *keys, code, duration)
+		if errors.Is(err, ErrCodeRejected) {
+			tx.Close() // the conversation may ask again: let go meanwhile
+			tx = nil
+		}
+		return err
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	if err := writeSession(ctx, tx, f.credPath, p.Name, creds); err != nil {
+		if ctx.Err() != nil {
+			return Session{}, ErrCanceled
+		}
+		return Session{}, fmt.Errorf("STS accepted the MFA code, but the session was not saved, so wait for the next code before you try again: %w", err)
+	}
+	return Session{Profile: p.Name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now()), Warning: p.Warning}, nil
+}
+
+// loginProfile resolves name to an MFA profile that can log in now.
+func (f *awsFiles) loginProfile(name string) (Profile, error) {
+	p, err := f.profile(name)
+	if err != nil {
+		return Profile{}, err
+	}
+	if p.Problem != nil {
+		return Profile{}, p.Problem
+	}
+	return p, nil
+}
+
+// loginDuration is the session length asked for: the option, else the
+// profile's duration_seconds, else STS's default.
+func loginDuration(p Profile, opts LoginOptions) (time.Duration, error) {
 	duration := opts.Duration
 	if duration == 0 {
 		duration = p.Duration
@@ -58,32 +150,9 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 		duration = DefaultDuration
 	}
 	if err := checkDuration(duration); err != nil {
-		return Session{}, err
+		return 0, err
 	}
-	var keys *Keys
-	var creds sessionCreds
-	err := m.newConversation(s.f, p, opts, s.forRole).run(ctx, func(ctx context.Context, code string) error {
-		if keys == nil {
-			k, err := m.keySource().LongTermKeys(ctx, p.LongTerm)
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(k.AccessKeyID, "ASIA") {
-				return fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
-			}
-			keys = &k
-		}
-		var err error
-		creds, err = m.getSessionToken(ctx, p, *keys, code, duration)
-		return err
-	})
-	if err != nil {
-		return Session{}, err
-	}
-	if err := m.writeSession(p.Name, creds); err != nil {
-		return Session{}, err
-	}
-	return Session{Profile: p.Name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now())}, nil
+	return duration, nil
 }
 
 // sessionCreds is what we write; it never leaves this package.
@@ -121,11 +190,10 @@ func (m *Manager) getSessionToken(ctx context.Context, p Profile, keys Keys, cod
 	return checkCredentials(out.Credentials, m.now(), MaxDuration, p, code)
 }
 
-// writeSession splices the session into [name]. The guards run on the file
-// as it is under the lock, not as it was when the login began.
-func (m *Manager) writeSession(name string, c sessionCreds) error {
-	_, credPath := m.Paths()
-	err := inifile.Update(credPath, func(file *inifile.File) error {
+// writeSession splices the session into [name] under tx's lock. The
+// guards run on the file as the write finds it, not as the login began.
+func writeSession(ctx context.Context, tx *inifile.Tx, credPath, name string, c sessionCreds) error {
+	return tx.Commit(ctx, func(file *inifile.File) error {
 		if err := guardSessionSection(file, credPath, name); err != nil {
 			return err
 		}
@@ -149,10 +217,6 @@ func (m *Manager) writeSession(name string, c sessionCreds) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("write session to %s: %w", credPath, err)
-	}
-	return nil
 }
 
 // guardSessionSection refuses to touch [name] when it holds the user's

@@ -38,7 +38,8 @@ func (m *Manager) LogoutAll() ([]string, error) {
 }
 
 // removeSessions picks the targets from the credentials file as it is under
-// the lock; f supplies the paths and the config file.
+// the lock; f supplies the paths and the config file, and its read of the
+// credentials file serves the write when the file has not changed since.
 func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, error) {
 	var removed []string
 	err := inifile.Update(f.credPath, func(file *inifile.File) error {
@@ -67,7 +68,7 @@ func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, er
 			removed = append(removed, name)
 		}
 		return nil
-	})
+	}, inifile.Reusing(f.cred))
 	if err != nil {
 		return nil, fmt.Errorf("log out: %w", err)
 	}

@@ -136,6 +136,7 @@ type Session struct {
 	Profile    string
 	Expiration time.Time
 	Duration   time.Duration
+	Warning    string // the profile's Warning, so nobody reads the files again to show it
 }
 
 // LoginOptions tune one login.

@@ -127,8 +127,8 @@ func runLogin(a *app, g globals, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "Logged in %s until %s (%s)\n",
 		sess.Profile, formatTime(sess.Expiration), session.FormatLeft(sess.Duration))
-	if p, err := m.Profile(name); err == nil && p.Warning != "" {
-		fmt.Fprintf(a.stderr, "awsmfa: note: %s\n", p.Warning)
+	if sess.Warning != "" {
+		fmt.Fprintf(a.stderr, "awsmfa: note: %s\n", sess.Warning)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -49,6 +50,16 @@ type Error struct {
 
 func (e *Error) Error() string { return e.msg }
 
+// Naming returns e said of "the <what> <path>" (what: "credentials file")
+// where its sentence starts with the bare path.
+func (e *Error) Naming(what string) *Error {
+	c := *e
+	if strings.HasPrefix(c.msg, c.Path+" ") {
+		c.msg = "the " + what + " " + c.msg
+	}
+	return &c
+}
+
 // Unwrap gives both the sentinel and the OS error to errors.Is and As.
 func (e *Error) Unwrap() []error {
 	var out []error
@@ -83,7 +94,7 @@ func kindOf(m fs.FileMode) string {
 
 func notRegular(path string, m fs.FileMode) *Error {
 	return newError(path, ErrNotRegular, nil,
-		"%s is %s, not a regular file: point the setting (or the link) at the file itself", path, kindOf(m))
+		"%s is %s, not a file: point the AWS setting for it (or the link) at a file", path, kindOf(m))
 }
 
 func tooLarge(path string) *Error {

@@ -115,8 +115,11 @@ func (t *Tx) File() *File { return t.file }
 // Path is the file's real path, symlinks resolved.
 func (t *Tx) Path() string { return t.target }
 
-// Close releases the lock. It is safe to call more than once.
+// Close releases the lock. It is safe to call more than once, and on nil.
 func (t *Tx) Close() {
+	if t == nil {
+		return
+	}
 	t.lease.release()
 	t.lease = nil
 	if t.unlock != nil {
@@ -302,13 +305,15 @@ func Check(path string) error {
 		return err
 	}
 	_, base := filepath.Split(target)
-	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*"+tempSuffix)
+	// An empty probe, named apart from the temp files: those are swept by
+	// whoever holds the lock, which Check does not take.
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+probeInfix+"*"+tempSuffix)
 	if err != nil {
 		return fsError("write a new file beside", target, err)
 	}
 	name := tmp.Name()
 	tmp.Close()
-	if err := os.Remove(name); err != nil {
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fsError("remove a test file beside", target, err)
 	}
 	return nil

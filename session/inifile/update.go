@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Tunables; variables so tests can shorten them.
@@ -74,9 +75,22 @@ const tempSuffix = ".tmp"
 
 func tempPrefix(base string) string { return "." + base + ".awsmfa-" }
 
-// isTemp reports whether name is one of our temp files for base.
+// probeInfix marks Check's empty probe files, which live for a moment
+// without the lock.
+const probeInfix = "probe-"
+
+// probeAge: a probe this old was left by a killed Check.
+var probeAge = time.Minute
+
+// isTemp reports whether name is one of our temp files for base (a
+// probe is not).
 func isTemp(name, base string) bool {
-	return strings.HasPrefix(name, tempPrefix(base)) && strings.HasSuffix(name, tempSuffix)
+	return strings.HasPrefix(name, tempPrefix(base)) && strings.HasSuffix(name, tempSuffix) &&
+		!strings.HasPrefix(name, tempPrefix(base)+probeInfix)
+}
+
+func isProbe(name, base string) bool {
+	return strings.HasPrefix(name, tempPrefix(base)+probeInfix) && strings.HasSuffix(name, tempSuffix)
 }
 
 // removeTemps deletes the temp files of target that killed writers left
@@ -93,8 +107,15 @@ func removeTemps(target string) {
 		return
 	}
 	for _, e := range entries {
-		if isTemp(e.Name(), base) && e.Type().IsRegular() {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if isTemp(e.Name(), base) {
 			os.Remove(filepath.Join(dir, e.Name()))
+		} else if isProbe(e.Name(), base) {
+			if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > probeAge {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
 		}
 	}
 }

@@ -422,7 +422,7 @@ func TestUpdateRefusesNonRegularFiles(t *testing.T) {
 			continue
 		}
 		err := Update(p, setKey("a", "k", "v"))
-		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		if !errors.Is(err, ErrNotRegular) || !strings.Contains(err.Error(), "not a file") {
 			t.Errorf("Update(%s) error = %v; want a refusal", p, err)
 		}
 	}
