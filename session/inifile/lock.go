@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // lockTimeout bounds the wait for another awsmfa process's lock; a
@@ -67,21 +65,20 @@ func lock(ctx context.Context, target string) (unlock func(), err error) {
 	if err := openLockFile(target); err != nil {
 		return nil, err
 	}
-	l := flock.New(lockPath(target), flock.SetPermissions(0o600))
 	wctx, cancel := context.WithTimeout(ctx, lockTimeout)
 	defer cancel()
-	ok, err := l.TryLockContext(wctx, 10*time.Millisecond)
+	unlock, err = acquire(wctx, lockPath(target))
 	switch {
+	case err == nil:
+		return unlock, nil
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("wait for the lock on %s: %w", target, ctx.Err())
-	case err != nil && !errors.Is(err, context.DeadlineExceeded):
-		return nil, lockError(target, err)
-	case !ok || err != nil:
+	case errors.Is(err, context.DeadlineExceeded):
 		return nil, newError(target, ErrLocked, err,
 			"another awsmfa process has been writing %s for %s and still holds %s: wait for it to finish (or end it) and try again",
 			target, lockTimeout, lockPath(target))
 	}
-	return func() { l.Unlock() }, nil
+	return nil, lockError(target, err)
 }
 
 // tryLock takes the lock only if it is free, without creating anything;
@@ -90,9 +87,8 @@ func tryLock(target string) (unlock func(), ok bool) {
 	if _, err := os.Stat(lockPath(target)); err != nil {
 		return nil, false
 	}
-	l := flock.New(lockPath(target), flock.SetPermissions(0o600))
-	if ok, err := l.TryLock(); err != nil || !ok {
-		return nil, false
-	}
-	return func() { l.Unlock() }, true
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	unlock, err := acquire(ctx, lockPath(target))
+	return unlock, err == nil
 }

@@ -99,41 +99,17 @@ func getXattr(get func([]byte) (int, error)) ([]byte, error) {
 	}
 }
 
-func control(f *os.File, fn func(fd int) error) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var ferr error
-	if err := rc.Control(func(fd uintptr) { ferr = fn(int(fd)) }); err != nil {
-		return err
-	}
-	return ferr
-}
-
-// Inode flags of chattr (linux/fs.h).
-const (
-	fsImmutableFl = 0x10
-	fsAppendFl    = 0x20
-)
-
 // immutable reports which of path and its folder carries chattr's
 // immutable or append-only flag, under which nobody, root included, may
-// replace the file.
+// replace the file. statx reports the flags without opening anything.
 func immutable(path string) (string, bool) {
+	const flags = unix.STATX_ATTR_IMMUTABLE | unix.STATX_ATTR_APPEND
 	for _, p := range []string{path, filepath.Dir(path)} {
-		f, err := os.OpenFile(p, os.O_RDONLY|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
-		if err != nil {
+		var st unix.Statx_t
+		if err := unix.Statx(unix.AT_FDCWD, p, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, &st); err != nil {
 			continue
 		}
-		var flags uint32
-		err = control(f, func(fd int) error {
-			var e error
-			flags, e = unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
-			return e
-		})
-		f.Close()
-		if err == nil && flags&(fsImmutableFl|fsAppendFl) != 0 {
+		if st.Attributes&st.Attributes_mask&flags != 0 {
 			return p, true
 		}
 	}
