@@ -30,5 +30,11 @@ go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
 go test ./session/inifile -run '^$' -fuzz '^FuzzRename$' -fuzztime 10s
 go test ./session -run '^$' -fuzz '^FuzzSSOTokenFile$' -fuzztime 10s
 
+step "race with the real AWS CLI (AWSMFA_RACE_DURATION, default 2m)"
+# awsmfa logins and logouts against "aws configure set", which rewrites the
+# credentials file in place without a lock: no long-term section may be
+# lost; the updates lost on either side are reported.
+AWSMFA_RACE_DURATION="${AWSMFA_RACE_DURATION:-2m}" go test -count=1 -v -run '^TestBinaryRaceSoak$' ./cmd/awsmfa
+
 step "tests"
 AWSMFA_PACKAGING=1 go test -count=1 ./...
