@@ -199,6 +199,10 @@ func checkToken(home, token string) error {
 	return nil
 }
 
+// loginTarget is issue 11's aim for awsmfa login end to end: twice as
+// fast as aws-vault, which took 10–11 ms on the same machine.
+const loginTarget = 5 * time.Millisecond
+
 // initTrace is one package's init cost from GODEBUG=inittrace=1.
 type initTrace struct {
 	pkg   string
@@ -252,10 +256,18 @@ func startupSection(bins binaries, tmp string, o options, login *loginResult, in
 		return fmt.Sprintf("%.0f%%", 100*float64(d)/float64(total))
 	}
 	row := func(name string, d time.Duration) { t.add(name, ms(d), share(d)) }
+	startup := version.median()
 	row("**`awsmfa login` end to end** (from the table above)", total)
-	row("from fork to the request reaching STS: start-up, both files read and resolved, SDK client, SigV4, connect", login.before.median())
-	row("STS: the fake's own time for the request (SigV4 and TOTP checks, XML)", login.server.median())
-	row("from the reply to exit: read the XML, locked fsync'd write of the credentials file, exit", login.after.median())
+	row("1. start-up: fork, exec, runtime, package init, exit (`awsmfa version`, below)", startup)
+	row("2. before the request, after start-up: both files read once and resolved, the write checked, the lock taken, SDK client, SigV4, connect", max(login.before.median()-startup, 0))
+	row("3. STS: the fake's own time for the request (SigV4 and TOTP checks, XML)", login.server.median())
+	row("4. after the reply: read the XML, the fsync'd write under the lock already held, exit", login.after.median())
+	row("(1 + 2: from fork to the request reaching STS)", login.before.median())
+	verdict := "met"
+	if total > loginTarget {
+		verdict = "**missed**"
+	}
+	t.add(fmt.Sprintf("target: %s, half of aws-vault's 10–11 ms (issue 11)", ms(loginTarget)), verdict, "")
 	row("for scale: an empty Go program (fork, exec, runtime start, exit)", nop.median())
 	row("for scale: `awsmfa --version` (the same plus awsmfa's package init)", version.median())
 	row("for scale: package init alone (GODEBUG=inittrace=1, sum of all packages)", initSum.median())
@@ -285,7 +297,7 @@ func startupSection(bins binaries, tmp string, o options, login *loginResult, in
 	}
 	t.note("With GODEBUG=inittrace=1 (which itself slows start-up by printing), main starts %s after the runtime; %d packages run init code; the slowest (mean of %d runs): %s.",
 		ms(mainAt.median()), len(perPkg), n, strings.Join(top, ", "))
-	t.note("The split uses the fake's clock readings, which are the bench process's, against the fork and exit times of the awsmfa process; medians of each part need not add up exactly.")
+	t.note("The split uses the fake's clock readings, which are the bench process's, against the fork and exit times of the awsmfa process; medians of each part need not add up exactly. Start-up is counted once: `awsmfa version` also pays the exit that login pays in part 4.")
 	return t, nil
 }
 

@@ -16,11 +16,11 @@ var lockTimeout = 30 * time.Second
 
 func lockPath(target string) string { return target + ".lock" }
 
-// openLockFile makes sure the lock file exists and that we may open it,
-// so a folder we cannot write says so rather than "another awsmfa is
-// writing". A lock file we create as root gets the owner of the file it
+// openLockFile opens the lock file of target for writing, creating it if
+// missing, so a folder we cannot write says so rather than "another awsmfa
+// is writing". A lock file we create as root gets the owner of the file it
 // guards (or of its folder).
-func openLockFile(target string) error {
+func openLockFile(target string) (*os.File, error) {
 	path := lockPath(target)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -36,9 +36,9 @@ func openLockFile(target string) error {
 		}
 	}
 	if err != nil {
-		return lockError(target, err)
+		return nil, lockError(target, err)
 	}
-	return f.Close()
+	return f, nil
 }
 
 func lockError(target string, err error) error {
@@ -62,12 +62,13 @@ func lockError(target string, err error) error {
 // replaces target's inode). It waits at most lockTimeout for another
 // awsmfa process, and returns at once when ctx ends (Ctrl-C).
 func lock(ctx context.Context, target string) (unlock func(), err error) {
-	if err := openLockFile(target); err != nil {
+	f, err := openLockFile(target)
+	if err != nil {
 		return nil, err
 	}
 	wctx, cancel := context.WithTimeout(ctx, lockTimeout)
 	defer cancel()
-	unlock, err = acquire(wctx, lockPath(target))
+	unlock, err = acquire(wctx, f)
 	switch {
 	case err == nil:
 		return unlock, nil
@@ -84,11 +85,12 @@ func lock(ctx context.Context, target string) (unlock func(), err error) {
 // tryLock takes the lock only if it is free, without creating anything;
 // it is how a reader proves that no writer is alive.
 func tryLock(target string) (unlock func(), ok bool) {
-	if _, err := os.Stat(lockPath(target)); err != nil {
+	f, err := os.OpenFile(lockPath(target), os.O_RDWR, 0)
+	if err != nil {
 		return nil, false
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	unlock, err := acquire(ctx, lockPath(target))
+	unlock, err = acquire(ctx, f)
 	return unlock, err == nil
 }

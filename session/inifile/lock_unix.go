@@ -11,14 +11,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// acquire takes an exclusive flock on the lock file at path, trying every
-// few milliseconds until ctx ends (it tries once even then). The lock file
-// stays open while we wait and while we hold it; closing it unlocks.
-func acquire(ctx context.Context, path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
-	}
+// acquire takes an exclusive flock on f, the open lock file, trying every
+// few milliseconds until ctx ends (it tries once even then). f stays open
+// while we wait and while we hold the lock; unlock closes it, and so does
+// a failure.
+func acquire(ctx context.Context, f *os.File) (unlock func(), err error) {
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
 	for {

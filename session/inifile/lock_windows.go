@@ -2,14 +2,18 @@ package inifile
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/gofrs/flock"
 )
 
-// acquire takes an exclusive lock (LockFileEx) on the lock file at path,
-// trying until ctx ends (it tries once even then).
-func acquire(ctx context.Context, path string) (unlock func(), err error) {
+// acquire takes an exclusive lock (LockFileEx) on the lock file f names,
+// trying until ctx ends (it tries once even then). f itself is closed:
+// the lock is taken on a handle of flock's own.
+func acquire(ctx context.Context, f *os.File) (unlock func(), err error) {
+	path := f.Name()
+	f.Close()
 	l := flock.New(path, flock.SetPermissions(0o600))
 	for {
 		ok, err := l.TryLock()

@@ -301,9 +301,11 @@ func Check(path string) error {
 			return err
 		}
 	}
-	if err := openLockFile(target); err != nil {
+	lf, err := openLockFile(target)
+	if err != nil {
 		return err
 	}
+	lf.Close()
 	_, base := filepath.Split(target)
 	// An empty probe, named apart from the temp files: those are swept by
 	// whoever holds the lock, which Check does not take.
