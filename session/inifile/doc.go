@@ -8,7 +8,12 @@
 // only the lines of the edited key change, and every edit is re-parsed and
 // refused if it would change how a reader sees anything else.
 //
-// Update adds the file-system side: a sidecar lock, a 0600 temp file in the
-// target's own folder, fsync, a re-read to catch the AWS CLI (which takes no
-// lock) writing meanwhile, rename, and fsync of the folder.
+// Tx (Begin, Commit, Close) adds the file-system side: a sidecar lock, one
+// read guarded against torn reads (the AWS CLI rewrites the file in place
+// without a lock), a 0600 temp file in the target's own folder carrying the
+// old file's mode, owner, ACL and xattrs, fsync, a check that nobody wrote
+// the file since the read and that the path still names it, rename, and
+// fsync of the folder. Check tells beforehand whether such a write can
+// happen; Update is Begin, Commit and Close in one call; Load is the
+// guarded read alone.
 package inifile
