@@ -87,3 +87,47 @@ func TestBinaryHostileCredentialsPath(t *testing.T) {
 		})
 	}
 }
+
+// TestBinaryRelativeLinkUnderLinkedFolder is issue 9's layout: ~/.aws ->
+// data/aws and data/aws/credentials -> ../shared/creds. The kernel reads
+// ~/data/shared/creds; login must write there (through both links), not
+// create ~/shared/creds and leave the real file unchanged.
+func TestBinaryRelativeLinkUnderLinkedFolder(t *testing.T) {
+	e := newEnv(t)
+	e.standard(t, "alice")
+	home := e.dir
+	real := filepath.Join(home, "data", "shared", "creds")
+	for _, d := range []string{filepath.Join(home, "data", "aws"), filepath.Dir(real)} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(e.creds, real); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../shared/creds", filepath.Join(home, "data", "aws", "credentials")); err != nil {
+		t.Fatal(err)
+	}
+	dotaws := filepath.Join(home, ".aws")
+	if err := os.Symlink("data/aws", dotaws); err != nil {
+		t.Fatal(err)
+	}
+	e.creds = filepath.Join(dotaws, "credentials")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", e.creds)
+	r := runWithin(t, binCmd(t, nil, "--profile", "alice", "login", "--token-code", e.code(t, "alice")), 30*time.Second)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	assertSessionWritten(t, e, "alice") // read through the links, as every AWS tool reads it
+	if _, err := os.Stat(filepath.Join(home, "shared")); err == nil {
+		t.Errorf("login created ~/shared, the lexical reading of the link")
+	}
+	for _, l := range []string{dotaws, filepath.Join(home, "data", "aws", "credentials")} {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symlink", l)
+		}
+	}
+	if _, err := os.Stat(real + ".lock"); err != nil {
+		t.Errorf("the lock is not beside the real file: %v", err)
+	}
+}
