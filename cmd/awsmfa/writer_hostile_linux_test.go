@@ -24,9 +24,9 @@ func TestBinaryHostileCredentialsPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			return p
-		}, "is a named pipe, not a regular file"},
-		{"/dev/zero", func(*testing.T, string) string { return "/dev/zero" }, "is a device, not a regular file"},
-		{"/dev/full", func(*testing.T, string) string { return "/dev/full" }, "is a device, not a regular file"},
+		}, "is a named pipe, not a file"},
+		{"/dev/zero", func(*testing.T, string) string { return "/dev/zero" }, "is a device, not a file"},
+		{"/dev/full", func(*testing.T, string) string { return "/dev/full" }, "is a device, not a file"},
 		{"link to /dev/zero", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "credentials")
 			if err := os.Symlink("/dev/zero", p); err != nil {
@@ -40,7 +40,7 @@ func TestBinaryHostileCredentialsPath(t *testing.T) {
 				t.Fatal(err)
 			}
 			return p
-		}, "is a folder, not a regular file"},
+		}, "is a folder, not a file"},
 		{"huge file", func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "credentials")
 			f, err := os.Create(p)
