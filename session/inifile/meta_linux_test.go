@@ -184,3 +184,31 @@ func TestCheckImmutable(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateRefusesAnACLItCannotKeep: when the ACL cannot be set on the
+// replacement, nothing is written (the old file, ACL and all, stays) and
+// the sentence says why.
+func TestUpdateRefusesAnACLItCannotKeep(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	writeFile(t, path, "[a]\nk = 1\n", 0o600)
+	if out, err := run(t, "setfacl", "-m", "u:65534:r", path); err != nil {
+		t.Skipf("this file system takes no ACLs: %s", out)
+	}
+	prev := fsetxattr
+	fsetxattr = func(fd int, name string, val []byte, flags int) error {
+		if name == aclAccess {
+			return syscall.EOPNOTSUPP
+		}
+		return prev(fd, name, val, flags)
+	}
+	t.Cleanup(func() { fsetxattr = prev })
+	err := Update(path, setKey("b", "k", "2"))
+	if !errors.Is(err, ErrMetadata) || !strings.Contains(err.Error(), "access control list") || !strings.Contains(err.Error(), "wrote nothing") {
+		t.Fatalf("error = %v; want a refusal naming the ACL", err)
+	}
+	if got := readString(t, path); got != "[a]\nk = 1\n" {
+		t.Errorf("file changed: %q", got)
+	}
+	noTemps(t, dir, "credentials", "credentials.lock")
+}

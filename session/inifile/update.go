@@ -37,11 +37,11 @@ func writeTemp(target string, f *File, cur *snapshot) (name string, err error) {
 	if err != nil {
 		return "", fsError("write a new file beside", target, err)
 	}
-	name = tmp.Name()
+	tmpName := tmp.Name()
 	defer func() {
 		if err != nil {
 			tmp.Close()
-			os.Remove(name)
+			os.Remove(tmpName)
 		}
 	}()
 	if err := f.writeTo(tmp); err != nil {
@@ -68,7 +68,7 @@ func writeTemp(target string, f *File, cur *snapshot) (name string, err error) {
 	if err := tmp.Close(); err != nil {
 		return "", fsError("write", target, err)
 	}
-	return name, nil
+	return tmpName, nil
 }
 
 const tempSuffix = ".tmp"

@@ -13,6 +13,9 @@ import (
 // aclAccess is the POSIX ACL of a file, stored as an extended attribute.
 const aclAccess = "system.posix_acl_access"
 
+// fsetxattr is unix.Fsetxattr; a variable so tests can make it fail.
+var fsetxattr = unix.Fsetxattr
+
 // copyXattrs gives tmp, the replacement of target, every extended
 // attribute of target: its POSIX ACL, user.* attributes and the rest. The
 // ACL must come over: without it the group bits of the mode, which hold
@@ -37,7 +40,7 @@ func copyXattrs(target string, tmp *os.File) error {
 		if name == aclAccess {
 			hasACL = true
 		}
-		err = control(tmp, func(fd int) error { return unix.Fsetxattr(fd, name, val, 0) })
+		err = control(tmp, func(fd int) error { return fsetxattr(fd, name, val, 0) })
 		if err == nil || strings.HasPrefix(name, "security.") {
 			continue
 		}
