@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBinaryLoginReadsEachFileOnce: one login reads the config and the
@@ -17,6 +18,10 @@ func TestBinaryLoginReadsEachFileOnce(t *testing.T) {
 	need(t, "strace")
 	e := newEnv(t)
 	e.standard(t, "alice")
+	// A user's files were last changed long before the login; the writer
+	// reuses its first read only when the file is older than a timestamp
+	// tick (inifile's racyWindow, 50 ms), so make them so.
+	time.Sleep(100 * time.Millisecond)
 	log := filepath.Join(t.TempDir(), "strace.log")
 	cmd := exec.Command("strace", "-f", "-qq", "-y", "-s", "0", "-o", log,
 		"-e", "trace=openat,open,read,pread64,readv,rename,renameat,renameat2",
