@@ -317,8 +317,9 @@ func TestBinaryRaceSoak(t *testing.T) {
 			defer wg.Done()
 			env := append(os.Environ(), "AWS_ENDPOINT_URL_STS="+w.fake.URL)
 			for !stop.Load() && time.Now().Before(deadline) {
-				code, _ := totp.Code(w.user.TOTPSecret, w.clock.Now())
+				// A fresh step each time: STS refuses a step twice.
 				w.clock.Advance(totp.Period)
+				code, _ := totp.Code(w.user.TOTPSecret, w.clock.Now())
 				r := run(env, bin, "--profile", w.name, "login", "--token-code", code, "--force")
 				if r.code != 0 {
 					refusal("login "+w.name, r)

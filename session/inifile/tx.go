@@ -165,6 +165,12 @@ func (t *Tx) Commit(ctx context.Context, edit func(*File) error) error {
 		if err == nil && ok {
 			ok, err = t.sameIdentity()
 		}
+		// Last, the narrowest window: a writer that opened the file since
+		// the check above would write into the file we are about to
+		// replace, and lose its change.
+		if err == nil && ok && t.lease != nil && !t.lease.intact() {
+			ok = false
+		}
 		if err != nil || !ok {
 			os.Remove(tmp)
 			if err != nil {
