@@ -31,7 +31,7 @@ func skipOrFail(t *testing.T, format string, a ...any) {
 	t.Skipf(format, a...)
 }
 
-func need(t *testing.T, tools ...string) {
+func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {

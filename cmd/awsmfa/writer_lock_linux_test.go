@@ -101,7 +101,7 @@ func TestBinaryNoCodeSpentOnAWriteThatCannotHappen(t *testing.T) {
 
 func chattr(t *testing.T, flag, path string) {
 	t.Helper()
-	need(t, "chattr")
+	needTools(t, "chattr")
 	if out, err := exec.Command("chattr", flag, path).CombinedOutput(); err != nil {
 		t.Skipf("this file system has no chattr flags: %s", out)
 	}

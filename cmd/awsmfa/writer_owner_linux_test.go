@@ -58,7 +58,7 @@ func TestBinarySudoKeepsTheUsersFiles(t *testing.T) {
 // ACL and extended attributes over, so the owning group gains nothing
 // through the mode's group bits (the ACL's mask).
 func TestBinaryKeepsACLAndXattrs(t *testing.T) {
-	need(t, "setfacl", "getfacl", "setfattr", "getfattr")
+	needTools(t, "setfacl", "getfacl", "setfattr", "getfattr")
 	e := newEnv(t)
 	e.standard(t, "alice")
 	if out, err := exec.Command("setfacl", "-m", "u:65534:r", e.creds).CombinedOutput(); err != nil {

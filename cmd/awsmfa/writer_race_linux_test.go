@@ -166,7 +166,7 @@ func assertRaceOutcome(t *testing.T, e *testEnv, longTerm []string, login, cli r
 // Before the fix, a login whose write fell in the gap saw an empty file
 // and wrote it back holding only [alice]: every long-term section gone.
 func TestBinaryRaceWithAWSCLI(t *testing.T) {
-	need(t, "strace")
+	needTools(t, "strace")
 	cliArgs := func() []string {
 		return []string{awsCLI(t), "configure", "set", "aws_session_token", "NEWVAL", "--profile", "upd0"}
 	}

@@ -15,7 +15,7 @@ import (
 // source and the write), and opens neither after its write. strace
 // watches the real binary.
 func TestBinaryLoginReadsEachFileOnce(t *testing.T) {
-	need(t, "strace")
+	needTools(t, "strace")
 	e := newEnv(t)
 	e.standard(t, "alice")
 	// A user's files were last changed long before the login; the writer
