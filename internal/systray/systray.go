@@ -1,3 +1,8 @@
+//go:build !darwin || cgo
+
+// awsmfa: this constraint is ours: without cgo the macOS half does not
+// build, and the tray uses its own stub there (tray/systray_nocgo_darwin.go).
+
 // Package systray is a cross-platform Go library to place an icon and menu in the notification area.
 package systray
 

@@ -1,3 +1,7 @@
+//go:build !darwin || cgo
+
+// awsmfa: constraint added, as in systray.go.
+
 package systray
 
 import (
