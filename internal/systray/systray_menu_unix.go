@@ -22,10 +22,7 @@ func (item *MenuItem) SetIcon(iconBytes []byte) {
 	m, exists := findLayout(int32(item.id))
 	if exists {
 		m.V1["icon-data"] = dbus.MakeVariant(iconBytes)
-		emitItemPropertiesUpdated(int32(item.id), m.V1)
-		// Property-only change; per spec LayoutUpdated isn't required here,
-		// but kept as a fallback for clients that only watch LayoutUpdated.
-		refresh()
+		propsChanged(m, "icon-data")
 	}
 }
 
@@ -251,30 +248,33 @@ func addOrUpdateMenuItem(item *MenuItem) {
 			}
 		}
 		parent.V2 = append(parent.V2, dbus.MakeVariant(layout))
+		index()[layout.V0] = layout
 	}
 
-	applyItemToLayout(item, layout)
+	changed := applyItemToLayout(item, layout)
 	if exists {
-		emitItemPropertiesUpdated(int32(item.id), layout.V1)
-		// Property-only change on an existing item; per spec LayoutUpdated isn't required here,
-		// but kept as a fallback for clients that only watch LayoutUpdated.
-		refresh()
+		// awsmfa: only the properties that changed, and no LayoutUpdated:
+		// the spec needs it only when items come or go.
+		propsChanged(layout, changed...)
 	} else {
 		// We've added "children-display", that's a property change
 		if parentForChildrenDisplayUpdate != nil {
-			emitItemPropertiesUpdated(parentForChildrenDisplayUpdate.V0, parentForChildrenDisplayUpdate.V1)
+			propsChanged(parentForChildrenDisplayUpdate, "children-display")
 		}
 		// New item appended to a parent's children,
 		// that's a structural change, so LayoutUpdated signal is required
-		refresh()
+		layoutChanged()
 	}
 }
 
 func addSeparator(id uint32, parent uint32) {
-	menu, _ := findLayout(int32(parent))
-
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
+	// awsmfa: looked up under the lock.
+	menu, ok := findLayout(int32(parent))
+	if !ok {
+		return
+	}
 	layout := &menuLayout{
 		V0: int32(id),
 		V1: map[string]dbus.Variant{
@@ -283,31 +283,54 @@ func addSeparator(id uint32, parent uint32) {
 		V2: []dbus.Variant{},
 	}
 	menu.V2 = append(menu.V2, dbus.MakeVariant(layout))
-	refresh()
+	index()[layout.V0] = layout
+	layoutChanged()
 }
 
-func applyItemToLayout(in *MenuItem, out *menuLayout) {
-	out.V1["enabled"] = dbus.MakeVariant(!in.disabled)
-	out.V1["label"] = dbus.MakeVariant(in.title)
+// applyItemToLayout sets in's properties on out and returns the names of
+// those that changed (awsmfa: upstream returned nothing and every update
+// sent them all).
+func applyItemToLayout(in *MenuItem, out *menuLayout) []string {
+	var changed []string
+	set := func(k string, v any) {
+		if old, ok := out.V1[k]; ok && old.Value() == v {
+			return
+		}
+		out.V1[k] = dbus.MakeVariant(v)
+		changed = append(changed, k)
+	}
+	set("enabled", !in.disabled)
+	set("label", in.title)
 
 	if in.isCheckable {
-		out.V1["toggle-type"] = dbus.MakeVariant("checkmark")
+		set("toggle-type", "checkmark")
 		if in.checked {
-			out.V1["toggle-state"] = dbus.MakeVariant(1)
+			set("toggle-state", 1)
 		} else {
-			out.V1["toggle-state"] = dbus.MakeVariant(0)
+			set("toggle-state", 0)
 		}
 	} else {
-		out.V1["toggle-type"] = dbus.MakeVariant("")
-		out.V1["toggle-state"] = dbus.MakeVariant(0)
+		set("toggle-type", "")
+		set("toggle-state", 0)
 	}
+	return changed
 }
 
 func findLayout(id int32) (*menuLayout, bool) {
 	if id == 0 {
 		return instance.menu, true
 	}
-	return findSubLayout(id, instance.menu.V2)
+	// awsmfa: an index instead of a walk of the whole tree per call.
+	m, ok := index()[id]
+	return m, ok
+}
+
+// index maps item IDs to their layouts; the caller holds menuLock.
+func index() map[int32]*menuLayout {
+	if instance.index == nil {
+		instance.index = map[int32]*menuLayout{}
+	}
+	return instance.index
 }
 
 func findSubLayout(id int32, vals []dbus.Variant) (*menuLayout, bool) {
@@ -360,7 +383,8 @@ func removeMenuItem(item *MenuItem) {
 
 	if items, removed := removeSubLayout(int32(item.id), parent.V2); removed {
 		parent.V2 = items
-		refresh()
+		delete(index(), int32(item.id))
+		layoutChanged()
 	}
 }
 
@@ -370,10 +394,7 @@ func hideMenuItem(item *MenuItem) {
 	m, exists := findLayout(int32(item.id))
 	if exists {
 		m.V1["visible"] = dbus.MakeVariant(false)
-		emitItemPropertiesUpdated(int32(item.id), m.V1)
-		// Property-only change; per spec LayoutUpdated isn't required here,
-		// but kept as a fallback for clients that only watch LayoutUpdated.
-		refresh()
+		propsChanged(m, "visible")
 	}
 }
 
@@ -383,17 +404,114 @@ func showMenuItem(item *MenuItem) {
 	m, exists := findLayout(int32(item.id))
 	if exists {
 		m.V1["visible"] = dbus.MakeVariant(true)
-		emitItemPropertiesUpdated(int32(item.id), m.V1)
-		// Property-only change; per spec LayoutUpdated isn't required here,
-		// but kept as a fallback for clients that only watch LayoutUpdated.
+		propsChanged(m, "visible")
+	}
+}
+
+// awsmfa: changes made inside Batch are sent together when it returns:
+// one ItemsPropertiesUpdated with just the properties that changed, and
+// one LayoutUpdated if items came or went. Outside a batch each change is
+// sent at once, as upstream did (but with only the changed properties).
+type pendingChanges struct {
+	depth  int
+	props  map[int32]map[string]bool // item -> names of changed properties
+	order  []int32
+	layout bool
+}
+
+// propsChanged records (or, outside a batch, sends) that names of m
+// changed. The caller holds menuLock.
+func propsChanged(m *menuLayout, names ...string) {
+	if len(names) == 0 {
+		return
+	}
+	p := &instance.pending
+	if p.props == nil {
+		p.props = map[int32]map[string]bool{}
+	}
+	set, ok := p.props[m.V0]
+	if !ok {
+		set = map[string]bool{}
+		p.props[m.V0] = set
+		p.order = append(p.order, m.V0)
+	}
+	for _, n := range names {
+		set[n] = true
+	}
+	if p.depth == 0 {
+		flushLocked()
+	}
+}
+
+// layoutChanged records (or sends) a structural change; the caller holds
+// menuLock.
+func layoutChanged() {
+	instance.pending.layout = true
+	if instance.pending.depth == 0 {
+		flushLocked()
+	}
+}
+
+// flushLocked sends what is pending; the caller holds menuLock.
+func flushLocked() {
+	p := &instance.pending
+	layout := p.layout
+	var updated []struct {
+		V0 int32
+		V1 map[string]dbus.Variant
+	}
+	if !layout {
+		// A LayoutUpdated makes clients read the layout again, which
+		// carries every property: no need to send them as well.
+		for _, id := range p.order {
+			m, ok := findLayout(id)
+			if !ok {
+				continue
+			}
+			props := make(map[string]dbus.Variant, len(p.props[id]))
+			for n := range p.props[id] {
+				if v, ok := m.V1[n]; ok {
+					props[n] = v
+				}
+			}
+			updated = append(updated, struct {
+				V0 int32
+				V1 map[string]dbus.Variant
+			}{m.V0, props})
+		}
+	}
+	p.props, p.order, p.layout = nil, nil, false
+	if len(updated) > 0 {
+		emitItemsPropertiesUpdated(updated)
+	}
+	if layout {
 		refresh()
 	}
 }
 
-// emitItemPropertiesUpdated emits the com.canonical.dbusmenu.ItemsPropertiesUpdated
+// Batch runs f and sends the menu changes it made as one update.
+func Batch(f func()) {
+	instance.menuLock.Lock()
+	instance.pending.depth++
+	instance.menuLock.Unlock()
+	defer func() {
+		instance.menuLock.Lock()
+		defer instance.menuLock.Unlock()
+		instance.pending.depth--
+		if instance.pending.depth == 0 {
+			flushLocked()
+		}
+	}()
+	f()
+}
+
+// emitItemsPropertiesUpdated emits the com.canonical.dbusmenu.ItemsPropertiesUpdated
 // signal so desktop clients refresh per-item state (label, enabled, toggle-state,
 // visible, icon-data) without re-querying the whole layout.
-func emitItemPropertiesUpdated(id int32, props map[string]dbus.Variant) {
+func emitItemsPropertiesUpdated(updated []struct {
+	V0 int32
+	V1 map[string]dbus.Variant
+}) {
 	instance.lock.Lock()
 	conn := instance.conn
 	instance.lock.Unlock()
@@ -403,10 +521,11 @@ func emitItemPropertiesUpdated(id int32, props map[string]dbus.Variant) {
 	err := menu.Emit(conn, &menu.Dbusmenu_ItemsPropertiesUpdatedSignal{
 		Path: menuPath,
 		Body: &menu.Dbusmenu_ItemsPropertiesUpdatedSignalBody{
-			UpdatedProps: []struct {
+			UpdatedProps: updated,
+			RemovedProps: []struct {
 				V0 int32
-				V1 map[string]dbus.Variant
-			}{{V0: id, V1: props}},
+				V1 []string
+			}{},
 		},
 	})
 	if err != nil {
@@ -442,7 +561,8 @@ func resetMenu() {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
 	instance.menu = &menuLayout{}
+	instance.index = nil
 	instance.menuVersion++
 	firstGetLayoutDone = false
-	refresh()
+	layoutChanged()
 }

@@ -199,18 +199,6 @@ func nativeStart() {
 		log.Printf("systray error: failed to export status notifier menu: %v\n", err)
 		return
 	}
-
-	name := fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid()) // register id 1 for this process
-	_, err = conn.RequestName(name, dbus.NameFlagDoNotQueue)
-	if err != nil {
-		log.Printf("systray error: failed to request name: %s\n", err)
-		// it's not critical error: continue
-	}
-	props, err := prop.Export(conn, path, instance.createPropSpec())
-	if err != nil {
-		log.Printf("systray error: failed to export notifier item properties to bus: %s\n", err)
-		return
-	}
 	menuProps, err := prop.Export(conn, menuPath, createMenuPropSpec())
 	if err != nil {
 		log.Printf("systray error: failed to export notifier menu properties to bus: %s\n", err)
@@ -246,11 +234,31 @@ func nativeStart() {
 		return
 	}
 
+	// awsmfa: the property table is built from the icon, title and tooltip
+	// and published under the lock SetIcon, SetTitle and SetTooltip take.
+	// Upstream built it, exported it, and only then set instance.props, so
+	// a setter that ran in between (onReady runs concurrently with this
+	// function) saw no table, stored its value and published nothing.
 	instance.lock.Lock()
+	props, err := prop.Export(conn, path, instance.propSpecLocked())
+	if err != nil {
+		instance.lock.Unlock()
+		log.Printf("systray error: failed to export notifier item properties to bus: %s\n", err)
+		return
+	}
 	instance.conn = conn
 	instance.props = props
 	instance.menuProps = menuProps
 	instance.lock.Unlock()
+
+	// awsmfa: the name is taken only once every object is exported, so a
+	// host that sees the name never finds a half-made item.
+	name := fmt.Sprintf("org.kde.StatusNotifierItem-%d-1", os.Getpid()) // register id 1 for this process
+	_, err = conn.RequestName(name, dbus.NameFlagDoNotQueue)
+	if err != nil {
+		log.Printf("systray error: failed to request name: %s\n", err)
+		// it's not critical error: continue
+	}
 
 	go stayRegistered()
 }
@@ -267,9 +275,11 @@ func register() bool {
 }
 
 func stayRegistered() {
-	register()
-
+	// awsmfa: watch for a StatusNotifierWatcher before the first attempt,
+	// so one that starts between the two is not missed.
 	conn := instance.conn
+	sc := make(chan *dbus.Signal, 10)
+	conn.Signal(sc)
 	if err := conn.AddMatchSignal(
 		dbus.WithMatchObjectPath("/org/freedesktop/DBus"),
 		dbus.WithMatchInterface("org.freedesktop.DBus"),
@@ -281,22 +291,27 @@ func stayRegistered() {
 		// If we can't monitor signals, there is no point in
 		// us being here. we're either registered or not (per
 		// above) and will roll the dice from here...
+		register()
 		return
 	}
-
-	sc := make(chan *dbus.Signal, 10)
-	conn.Signal(sc)
+	register()
 
 	for {
 		select {
 		case sig := <-sc:
 			if sig == nil {
 				return // We get a nil signal when closing the window.
-			} else if len(sig.Body) < 3 {
-				return // malformed signal?
 			}
-
+			// awsmfa: the shared connection delivers other signals too
+			// (NameAcquired, other libraries' matches): skip them, where
+			// upstream stopped watching on the first one.
+			if sig.Name != "org.freedesktop.DBus.NameOwnerChanged" || len(sig.Body) < 3 {
+				continue
+			}
 			// sig.Body has the args, which are [name old_owner new_owner]
+			if n, _ := sig.Body[0].(string); n != "org.kde.StatusNotifierWatcher" {
+				continue
+			}
 			if s, ok := sig.Body[2].(string); ok && s != "" {
 				register()
 			}
@@ -321,11 +336,14 @@ type tray struct {
 	menuLock         sync.RWMutex
 	props, menuProps *prop.Properties
 	menuVersion      uint32
+
+	// awsmfa: guarded by menuLock.
+	index   map[int32]*menuLayout
+	pending pendingChanges
 }
 
-func (t *tray) createPropSpec() map[string]map[string]*prop.Prop {
-	t.lock.Lock()
-	defer t.lock.Unlock()
+// propSpecLocked is upstream's createPropSpec; the caller holds t.lock.
+func (t *tray) propSpecLocked() map[string]map[string]*prop.Prop {
 	id := t.title
 	if id == "" {
 		id = fmt.Sprintf("systray_%d", os.Getpid())
