@@ -45,9 +45,14 @@ func (m *Manager) KeychainStatus(probe bool) ([]KeyLocation, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.keyLocations(f, f.profiles(), probe), nil
+}
+
+// keyLocations is KeychainStatus on files already read.
+func (m *Manager) keyLocations(f *awsFiles, profiles []Profile, probe bool) []KeyLocation {
 	probed := map[string]error{}
-	var out []KeyLocation
-	for _, p := range f.profiles() {
+	out := make([]KeyLocation, 0, len(profiles))
+	for _, p := range profiles {
 		loc := KeyLocation{Profile: p.Name, LongTerm: p.LongTerm}
 		l := p.LongTerm
 		switch {
@@ -74,5 +79,5 @@ func (m *Manager) KeychainStatus(probe bool) ([]KeyLocation, error) {
 		}
 		out = append(out, loc)
 	}
-	return out, nil
+	return out
 }

@@ -1,0 +1,19 @@
+package session
+
+// SnapshotAndKeys is Snapshot and KeychainStatus(false) from one read of
+// the files: every MFA profile's state and where its long-term keys live.
+// It never touches the keychain, so it never prompts. The tray calls it
+// once per refresh.
+func (m *Manager) SnapshotAndKeys() (Snapshot, []KeyLocation, error) {
+	f, err := m.load()
+	if err != nil {
+		return Snapshot{}, nil, err
+	}
+	now := m.now()
+	profiles := f.profiles()
+	snap := Snapshot{Taken: now, Profiles: make([]Status, 0, len(profiles))}
+	for _, p := range profiles {
+		snap.Profiles = append(snap.Profiles, f.status(p, now, m.warnBefore()))
+	}
+	return snap, m.keyLocations(f, profiles, false), nil
+}
