@@ -22,10 +22,15 @@ type Zenity struct {
 	Locale locale.Locale
 }
 
-// Button labels of the confirmation dialog.
+var (
+	_ tray.Dialogs   = Zenity{}
+	_ tray.Confirmer = Zenity{}
+)
+
+// Button labels of the keychain question (tray.KeychainConfirmOK).
 const (
-	ConfirmOK     = "Move keys"
-	ConfirmCancel = "Cancel"
+	ConfirmOK     = tray.KeychainConfirmOK
+	ConfirmCancel = tray.ConfirmCancel
 )
 
 // Title is the window title of every dialog about profile:
@@ -73,14 +78,15 @@ func (z Zenity) ShowError(ctx context.Context, title, text string) error {
 	return nil
 }
 
-// Confirm asks a yes/no question titled title: "Move keys" gives true;
-// Cancel, Escape and closing the window give false. ctx ending closes the
-// dialog and gives an error wrapping session.ErrCanceled.
-func (z Zenity) Confirm(ctx context.Context, title, text string) (bool, error) {
+// Confirm asks a yes/no question titled title: the button ok (the
+// default) gives true; Cancel, Escape and closing the window give false.
+// ctx ending closes the dialog and gives an error wrapping
+// session.ErrCanceled.
+func (z Zenity) Confirm(ctx context.Context, title, text, ok string) (bool, error) {
 	err := zenity.Question(z.Locale.Text(text),
 		zenity.Title(z.Locale.Text(title)),
 		zenity.QuestionIcon,
-		zenity.OKLabel(ConfirmOK),
+		zenity.OKLabel(ok),
 		zenity.CancelLabel(ConfirmCancel),
 		zenity.Context(ctx))
 	switch {

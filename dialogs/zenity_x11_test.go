@@ -128,7 +128,7 @@ func TestZenityConfirm(t *testing.T) {
 				}
 				ch := make(chan res, 1)
 				go func() {
-					yes, err := z.Confirm(ctx, title, text)
+					yes, err := z.Confirm(ctx, title, text, ConfirmOK)
 					ch <- res{yes, err}
 				}()
 				win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+title+"$"))[0]
@@ -156,7 +156,7 @@ func TestZenityClosedByContext(t *testing.T) {
 			return err
 		}},
 		{"confirm", func(ctx context.Context) error {
-			_, err := z.Confirm(ctx, "awsmfa \u2014 myaccount", "Move?")
+			_, err := z.Confirm(ctx, "awsmfa \u2014 myaccount", "Move?", ConfirmOK)
 			return err
 		}},
 	} {

@@ -16,14 +16,14 @@ import (
 
 // Core is the part of *session.Manager the tray uses.
 type Core interface {
-	Snapshot() (session.Snapshot, error)
+	// SnapshotAndKeys reads the files once: the states and where each
+	// profile's long-term keys live (never probing the keychain, so it
+	// never prompts). The app calls it off its loop, once per refresh.
+	SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error)
 	Login(ctx context.Context, name string, opts session.LoginOptions) (session.Session, error)
 	Logout(name string) (bool, error)
 	LogoutAll() ([]string, error)
 	Paths() (configFile, credentialsFile string)
-	// KeychainStatus is called with probe=false only: a file read that
-	// never prompts, done with each snapshot.
-	KeychainStatus(probe bool) ([]session.KeyLocation, error)
 	KeychainImport(ctx context.Context, profile string) error
 }
 
@@ -37,15 +37,30 @@ type Dialogs interface {
 	ShowError(ctx context.Context, title, text string) error
 }
 
-// Confirmer is the yes/no dialog "Move X keys to keychain…" needs. It is a
-// separate interface so Dialogs implementations without it still compile;
-// without it the app refuses to move keys rather than skip the question.
+// Confirmer is the yes/no dialog "Move X keys to keychain…" and "Logout
+// all" need. It is a separate interface so Dialogs implementations without
+// it still compile; without it the app refuses to move keys rather than
+// skip the question (and logs out of all without asking).
 type Confirmer interface {
-	// Confirm reports whether the user said yes. No, Cancel and closing
-	// the window give false and a nil error; ctx ending gives an error
-	// wrapping session.ErrCanceled.
-	Confirm(ctx context.Context, title, text string) (bool, error)
+	// Confirm reports whether the user chose ok (the default button's
+	// label). Cancel and closing the window give false and a nil error;
+	// ctx ending gives an error wrapping session.ErrCanceled.
+	Confirm(ctx context.Context, title, text, ok string) (bool, error)
 }
+
+// Raiser brings the open code dialog of a profile to the front. Dialogs
+// implementations that cannot leave it out; a second "Login X" is then
+// only logged.
+type Raiser interface {
+	Raise(profile string) error
+}
+
+// Button labels of the confirmations.
+const (
+	KeychainConfirmOK  = "Move keys"
+	LogoutAllConfirmOK = "Log out all"
+	ConfirmCancel      = "Cancel"
+)
 
 // Autostart reads and changes "Start at login".
 type Autostart interface {
@@ -81,6 +96,14 @@ type Config struct {
 	// CodeHint, when set, adds a line to the code dialog of a profile (demo
 	// mode shows the current code).
 	CodeHint func(profile string) string
+	// LoginHint, when set, is the body of the "logged in" notification
+	// (demo mode's sessions work with no AWS service, so it says so);
+	// else "Use it with AWS_PROFILE=X or --profile X."
+	LoginHint func(profile string) string
+	// AutostartUnavailable, when set, is why Start at login cannot be
+	// offered (a binary `go run` built in a temp folder): the item is
+	// disabled and its tooltip says this.
+	AutostartUnavailable string
 	// Location formats the "until 21:04" times; nil means time.Local.
 	Location *time.Location
 	// WatchFiles starts the fsnotify watcher on the core's files.
@@ -108,12 +131,17 @@ type App struct {
 	fileSig   string // statSignature of files just before that read
 	warnOff   bool   // a read disagreed with warn; logged once
 	auto      AutostartState
-	logins    map[string]bool // profiles whose login flow is running
-	imports   map[string]bool // profiles whose keychain move is running
+	logins    map[string]loginPhase // profiles whose login flow is running
+	imports   map[string]bool       // profiles whose keychain move is running
 	keys      map[string]session.KeyLocation
-	keysErr   error
 	alerts    *session.Alerts
 	lastShape string
+	reads     reads // the reads of the files, which run off the loop
+	// confirming is set while the "Logout all" question is open.
+	confirming bool
+	// loadingC fires when the first read is slow: the menu then says it
+	// is reading.
+	loadingC <-chan time.Time
 
 	work sync.WaitGroup // login, logout and keychain goroutines
 
@@ -146,7 +174,7 @@ func New(cfg Config) *App {
 		log:     cfg.Logger,
 		events:  make(chan Event, 64),
 		done:    make(chan struct{}),
-		logins:  map[string]bool{},
+		logins:  map[string]loginPhase{},
 		imports: map[string]bool{},
 		alerts:  session.NewAlerts(cfg.NotifyBefore),
 		warn:    stateWindow(cfg),
@@ -182,6 +210,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	a.readAutostart()
 	a.reload()
+	a.loadingC = a.after(firstReadPatience)
 	for {
 		if a.step(ctx) {
 			return nil
@@ -202,6 +231,13 @@ func (a *App) step(ctx context.Context) (quit bool) {
 		wake = t.C
 	}
 	select {
+	case <-a.loadingC:
+		a.loadingC = nil
+		if !a.reads.loaded {
+			a.log.Info("the first read of the AWS files is slow; the menu says so meanwhile")
+			a.render()
+		}
+		return false
 	case <-ctx.Done():
 		a.log.Info("stopping", "reason", ctx.Err())
 		return true
@@ -234,7 +270,15 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		// changed since the last read, or that read failed.
 		if a.stale() {
 			a.reload()
-		} else {
+		}
+		if a.reads.loaded {
+			a.render()
+		}
+	case ReadDone:
+		a.finishRead(ev)
+	case LoginProgress:
+		if _, ok := a.logins[ev.Profile]; ok {
+			a.logins[ev.Profile] = ev.Phase
 			a.render()
 		}
 	case FilesChanged:
@@ -255,13 +299,19 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		default:
 			a.log.Info("logged in", "profile", ev.Profile, "until", ev.Session.Expiration.UTC().Format(time.RFC3339))
 			a.notify(fmt.Sprintf("%s: logged in until %s", ev.Profile, a.clockTime(ev.Session.Expiration)),
-				"Use it with AWS_PROFILE="+ev.Profile+" or --profile "+ev.Profile+".")
+				a.loginHint(ev.Profile))
 		}
+		a.render() // "logging in…" ends at once; the read follows
 		a.reload()
 	case LogoutClicked:
 		a.startLogout(ev.Profile)
 	case LogoutAll:
-		a.startLogout("")
+		a.logoutAll(ctx)
+	case LogoutAllAnswer:
+		a.confirming = false
+		if ev.Yes {
+			a.startLogout("")
+		}
 	case LogoutDone:
 		a.finishLogout(ev)
 		a.reload()
@@ -275,35 +325,6 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		a.reload()
 	}
 	return false
-}
-
-// reload reads the files (the snapshot, then where the keys live) and
-// renders. It runs at start, when the watcher says the files changed, on
-// Refresh, and after our own login, logout or keychain move; a tick reads
-// only when stale says so.
-func (a *App) reload() {
-	// Taken before the read: a change during it differs on the next tick.
-	a.fileSig = statSignature(a.files)
-	snap, err := a.cfg.Core.Snapshot()
-	if err != nil {
-		if a.snapErr == nil || a.snapErr.Error() != err.Error() {
-			a.log.Warn("cannot read the AWS files", "err", err)
-		}
-		a.snap, a.snapErr = session.Snapshot{Taken: a.cfg.Clock.Now()}, err
-	} else {
-		a.checkWindow(snap)
-		a.snap, a.snapErr = snap, nil
-	}
-	a.readKeyStores()
-	a.render()
-}
-
-// stale reports whether a tick must read the files: the last read failed,
-// or the files changed since it. The watcher normally reports a change
-// first; this catches one it has not reported yet (an edit just before
-// the tick) or cannot see, for two stat calls a minute.
-func (a *App) stale() bool {
-	return a.snapErr != nil || a.keysErr != nil || statSignature(a.files) != a.fileSig
 }
 
 // checkWindow logs, once, when the core's states disagree with what
@@ -327,14 +348,15 @@ func (a *App) checkWindow(snap session.Snapshot) {
 // expiry notices now due and shows the menu. It reads no file, so a
 // laptop that slept past an expiry sees it on the first tick after waking.
 func (a *App) render() {
-	if a.snapErr == nil {
+	if a.snapErr == nil && a.reads.loaded {
 		moveTo(&a.snap, a.cfg.Clock.Now(), a.warn)
 		for _, n := range a.alerts.Due(a.snap) {
 			a.log.Info("expiry notice", "profile", n.Profile)
 			a.notify(n.Title, n.Body)
 		}
 	}
-	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr, KeyStores: a.keyStores()})
+	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
+		KeyStores: a.keyStores(), LoggingIn: a.loggingIn(), Reading: !a.reads.loaded})
 	if s := m.Shape(); s != a.lastShape {
 		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))
 		a.lastShape = s
@@ -372,8 +394,12 @@ func (a *App) status(name string) (session.Status, bool) {
 // second click while that profile's flow is running is ignored, so
 // dialogs never stack.
 func (a *App) startLogin(ctx context.Context, name string) {
-	if a.logins[name] {
-		a.log.Info("login already in progress; click ignored", "profile", name)
+	if phase, ok := a.logins[name]; ok {
+		if phase == phaseAsking {
+			a.raise(name)
+			return
+		}
+		a.log.Info("login already at STS; click ignored", "profile", name)
 		return
 	}
 	st, ok := a.status(name)
@@ -381,7 +407,7 @@ func (a *App) startLogin(ctx context.Context, name string) {
 		a.log.Warn("login clicked for an unknown profile", "profile", name)
 		return
 	}
-	a.logins[name] = true
+	a.logins[name] = phaseAsking
 	a.log.Info("login clicked", "profile", name)
 	a.goPost(func() Event { return a.loginFlow(ctx, st) })
 }
@@ -431,6 +457,7 @@ func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
 			hint = HintNotSixDigits
 			continue
 		}
+		a.Post(LoginProgress{Profile: name, Phase: phaseCalling})
 		sess, err := a.cfg.Core.Login(ctx, name, session.LoginOptions{TokenCode: code, Force: true})
 		if ctx.Err() != nil {
 			done.Canceled = true
@@ -439,6 +466,7 @@ func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
 		if codeRejected(err) {
 			a.log.Info("code not accepted; asking again", "profile", name)
 			hint = HintRejected
+			a.Post(LoginProgress{Profile: name, Phase: phaseAsking})
 			continue
 		}
 		if err != nil {

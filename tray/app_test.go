@@ -53,7 +53,7 @@ type fakeCore struct {
 
 	// File reads: Snapshot and KeychainStatus calls, what Snapshot fails
 	// with, and the files Paths names (none by default).
-	snapshots, keyReads int
+	snapshots, keyReads int // SnapshotAndKeys counts once in each
 	snapErr             error
 	cfgFile, credFile   string
 }
@@ -69,6 +69,21 @@ func newFakeCore(clock *fakeClock, names ...string) *fakeCore {
 		return session.Session{Profile: name, Expiration: exp, Duration: 12 * time.Hour}, nil
 	}
 	return c
+}
+
+// SnapshotAndKeys is one read, as the real core's.
+func (c *fakeCore) SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error) {
+	snap, err := c.Snapshot()
+	if err != nil {
+		return snap, nil, err
+	}
+	// storesErr stands for a core that cannot tell where the keys live:
+	// the snapshot comes without key locations.
+	keys, err := c.KeychainStatus(false)
+	if err != nil {
+		return snap, nil, nil
+	}
+	return snap, keys, nil
 }
 
 func (c *fakeCore) Snapshot() (session.Snapshot, error) {
@@ -215,6 +230,7 @@ type shownError struct{ title, text string }
 type confirm struct {
 	ctx         context.Context
 	title, text string
+	ok          string
 	reply       chan answerYes
 	closed      chan struct{}
 }
@@ -234,8 +250,8 @@ func newFakeDialogs() *fakeDialogs {
 	return &fakeDialogs{asks: make(chan *ask, 8), errors: make(chan shownError, 8), confirms: make(chan *confirm, 8)}
 }
 
-func (d *fakeDialogs) Confirm(ctx context.Context, title, text string) (bool, error) {
-	c := &confirm{ctx: ctx, title: title, text: text, reply: make(chan answerYes, 1), closed: make(chan struct{})}
+func (d *fakeDialogs) Confirm(ctx context.Context, title, text, ok string) (bool, error) {
+	c := &confirm{ctx: ctx, title: title, text: text, ok: ok, reply: make(chan answerYes, 1), closed: make(chan struct{})}
 	defer close(c.closed)
 	d.confirms <- c
 	select {
@@ -319,7 +335,30 @@ type harness struct {
 	auto    *fakeAutostart
 	runErr  chan error
 	last    Menu
-	handled chan Event
+	handled chan handledRec
+	busy    bool // a read was running or asked for after the last handled event
+}
+
+// handledRec is one event the loop handled, and whether a read of the
+// files was then under way.
+type handledRec struct {
+	ev   Event
+	busy bool
+}
+
+// settle waits until no read of the files is under way, so the menu shows
+// the files as they are now.
+func (h *harness) settle() {
+	h.t.Helper()
+	deadline := time.After(waitFor)
+	for h.busy {
+		select {
+		case rec := <-h.handled:
+			h.busy = rec.busy
+		case <-deadline:
+			h.t.Fatal("a read of the files never ended")
+		}
+	}
 }
 
 func newHarness(t *testing.T, names ...string) *harness {
@@ -334,7 +373,7 @@ func newHarness(t *testing.T, names ...string) *harness {
 		notes:   &fakeNotifier{notes: make(chan note, 16)},
 		auto:    &fakeAutostart{},
 		runErr:  make(chan error, 1),
-		handled: make(chan Event, 256),
+		handled: make(chan handledRec, 256),
 	}
 	return h
 }
@@ -352,8 +391,10 @@ func (h *harness) start(mod func(*Config)) {
 	}
 	h.app = New(cfg)
 	h.app.handled = func(ev Event) {
+		// On the loop goroutine: the app's state may be read here.
+		r := h.app.reads
 		select {
-		case h.handled <- ev:
+		case h.handled <- handledRec{ev: ev, busy: r.running || r.pending}:
 		default:
 		}
 	}
@@ -416,8 +457,9 @@ func handledEvent[E Event](h *harness, failMsg string) E {
 	deadline := time.After(waitFor)
 	for {
 		select {
-		case ev := <-h.handled:
-			if e, ok := ev.(E); ok {
+		case rec := <-h.handled:
+			h.busy = rec.busy
+			if e, ok := rec.ev.(E); ok {
 				return e
 			}
 		case <-deadline:
@@ -477,6 +519,7 @@ func (h *harness) sync() Menu {
 	h.t.Helper()
 	h.app.Post(Refresh{})
 	handledEvent[Refresh](h, "the Refresh posted by sync was never handled")
+	h.settle()
 	// The loop applied the menu before reporting the event: the newest one
 	// buffered is the Refresh's.
 	for {
@@ -521,7 +564,7 @@ func TestLoginSuccess(t *testing.T) {
 		t.Errorf("core logins %v", logins)
 	}
 	m := h.sync()
-	if it, _ := m.Item("logout:myaccount"); it.Hidden {
+	if it, _ := m.Item("logout:myaccount"); !it.Enabled {
 		t.Error("Logout myaccount hidden while a session exists")
 	}
 }
@@ -689,8 +732,8 @@ func TestLogoutAndLogoutAll(t *testing.T) {
 	h.start(nil)
 	h.click("logout:alpha")
 	m := h.menu(h.labelIs("status:alpha", "alpha — logged out"), "alpha logged out")
-	if it, _ := m.Item("logout:alpha"); !it.Hidden {
-		t.Error("Logout alpha still shown")
+	if it, _ := m.Item("logout:alpha"); it.Enabled {
+		t.Error("Logout alpha still enabled")
 	}
 	if n := h.note(); n.title != "alpha: logged out" || n.body != session.RevocationNote {
 		t.Errorf("notification %+v", n)

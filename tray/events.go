@@ -64,8 +64,8 @@ func (LogoutDone) event()      {}
 func (KeychainClicked) event() {}
 func (KeychainDone) event()    {}
 
-// EventForClick maps a clicked item ID to its event. Status lines,
-// separators and hints have none.
+// EventForClick maps a clicked item ID to its event. Submenus, separators
+// and hints have none.
 func EventForClick(id string) (Event, bool) {
 	switch id {
 	case IDLogoutAll:
@@ -78,6 +78,11 @@ func EventForClick(id string) (Event, bool) {
 		return Quit{}, true
 	}
 	if p, ok := strings.CutPrefix(id, IDLoginPrefix); ok && p != "" {
+		return LoginClicked{Profile: p}, true
+	}
+	// A flat menu's status line is drawn enabled, so it reads clearly; a
+	// click on it logs in.
+	if p, ok := strings.CutPrefix(id, IDStatusPrefix); ok && p != "" {
 		return LoginClicked{Profile: p}, true
 	}
 	if p, ok := strings.CutPrefix(id, IDLogoutPrefix); ok && p != "" {

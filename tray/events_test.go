@@ -1,6 +1,10 @@
 package tray
 
 import (
+	"fmt"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"reflect"
 	"testing"
 )
@@ -18,7 +22,9 @@ func TestEventForClick(t *testing.T) {
 		{IDAutostart, ToggleAutostart{}},
 		{IDRefresh, Refresh{}},
 		{IDQuit, Quit{}},
-		{"status:myaccount", nil},
+		{"status:myaccount", LoginClicked{Profile: "myaccount"}},
+		{"profile:myaccount", nil},
+		{"group:a", nil},
 		{"login:", nil},
 		{IDNone, nil},
 	}
@@ -31,14 +37,21 @@ func TestEventForClick(t *testing.T) {
 }
 
 // TestMenuIDsRoundTrip checks every clickable item of a built menu maps to
-// an event, and no status line does.
+// an event, and no submenu does, flat and with submenus.
 func TestMenuIDsRoundTrip(t *testing.T) {
-	m := BuildMenu(snapOf(status("alpha", 1, 3600e9)), MenuOptions{Locale: utf8, Autostart: AutostartState{Known: true}})
-	for _, it := range m.Items {
-		_, ok := EventForClick(it.ID)
-		clickable := it.Enabled && it.Kind != KindSeparator
-		if ok != clickable {
-			t.Errorf("%s: event %v, clickable %v", it.ID, ok, clickable)
+	for _, n := range []int{1, FlatLimit + 1, GroupAbove + 1} {
+		var sts []session.Status
+		for i := range n {
+			sts = append(sts, status(fmt.Sprintf("p%d", i), session.Active, time.Hour))
 		}
+		m := BuildMenu(snapOf(sts...), MenuOptions{Locale: utf8, Autostart: AutostartState{Known: true},
+			KeyStores: map[string]session.KeyStore{"p0": session.KeysInFile}})
+		m.Walk(func(it Item, _ int) {
+			_, ok := EventForClick(it.ID)
+			clickable := it.Enabled && it.Kind != KindSeparator && len(it.Children) == 0
+			if clickable && !ok || len(it.Children) > 0 && ok {
+				t.Errorf("%d profiles, %s: event %v, clickable %v", n, it.ID, ok, clickable)
+			}
+		})
 	}
 }

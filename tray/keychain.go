@@ -28,29 +28,6 @@ func KeychainMovedBody(profile, longTerm string) string {
 		"To undo: awsmfa keychain export --profile " + profile
 }
 
-// readKeyStores asks the core where each profile's long-term keys live. It
-// reads the files only (probe=false never prompts), so it runs on the loop
-// next to the snapshot. A failure is logged once and leaves the menu
-// without locks or move items.
-func (a *App) readKeyStores() {
-	if a.snapErr != nil {
-		a.keys, a.keysErr = nil, nil
-		return
-	}
-	locs, err := a.cfg.Core.KeychainStatus(false)
-	if err != nil {
-		if a.keysErr == nil || a.keysErr.Error() != err.Error() {
-			a.log.Warn("cannot tell where the long-term keys live", "err", err)
-		}
-		a.keys, a.keysErr = nil, err
-		return
-	}
-	a.keys, a.keysErr = make(map[string]session.KeyLocation, len(locs)), nil
-	for _, l := range locs {
-		a.keys[l.Profile] = l
-	}
-}
-
 // keyStores is the part of a.keys the menu shows.
 func (a *App) keyStores() map[string]session.KeyStore {
 	if len(a.keys) == 0 {
@@ -92,7 +69,7 @@ func (a *App) keychainFlow(ctx context.Context, loc session.KeyLocation) Keychai
 		a.notify(name+": cannot ask to move the keys", "No confirmation dialog is available; use awsmfa keychain import --profile "+name+".")
 		return done
 	}
-	yes, err := conf.Confirm(ctx, a.cfg.Locale.Text(title), a.cfg.Locale.Text(KeychainConfirmText(name, loc.LongTerm)))
+	yes, err := conf.Confirm(ctx, a.cfg.Locale.Text(title), a.cfg.Locale.Text(KeychainConfirmText(name, loc.LongTerm)), KeychainConfirmOK)
 	if errors.Is(err, session.ErrCanceled) || ctx.Err() != nil {
 		done.Canceled = true
 		return done

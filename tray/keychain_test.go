@@ -42,11 +42,11 @@ func (h *harness) keychainDone() KeychainDone {
 }
 
 func (h *harness) shown(id string) func(Menu) bool {
-	return func(m Menu) bool { it, ok := m.Item(id); return ok && !it.Hidden }
+	return func(m Menu) bool { it, ok := m.Item(id); return ok && it.Enabled }
 }
 
 func (h *harness) hidden(id string) func(Menu) bool {
-	return func(m Menu) bool { it, ok := m.Item(id); return ok && it.Hidden }
+	return func(m Menu) bool { it, ok := m.Item(id); return ok && !it.Enabled }
 }
 
 func TestKeychainLockAndMoveItem(t *testing.T) {
@@ -54,7 +54,7 @@ func TestKeychainLockAndMoveItem(t *testing.T) {
 	h.core.stores["beta"] = session.KeysInKeychain
 	h.core.stores["gamma"] = session.KeysMissing
 	h.start(nil)
-	m := h.menu(h.labelIs("status:beta", "beta \U0001F512 — logged out"), "beta with a lock")
+	m := h.menu(h.labelIs("status:beta", "beta [keychain] — logged out"), "beta with a lock")
 	for id, want := range map[string]string{
 		"status:alpha":   "alpha — logged out",
 		"status:gamma":   "gamma — logged out",
@@ -65,8 +65,8 @@ func TestKeychainLockAndMoveItem(t *testing.T) {
 		}
 	}
 	for id, hidden := range map[string]bool{"keychain:alpha": false, "keychain:beta": true, "keychain:gamma": true} {
-		if it, ok := m.Item(id); !ok || it.Hidden != hidden {
-			t.Errorf("%s: present %v, hidden %v, want hidden %v", id, ok, it.Hidden, hidden)
+		if it, ok := m.Item(id); !ok || it.Enabled == hidden {
+			t.Errorf("%s: present %v, enabled %v, want enabled %v", id, ok, it.Enabled, !hidden)
 		}
 	}
 	// Keys moved by someone else (the CLI) show on the next refresh.
@@ -74,8 +74,8 @@ func TestKeychainLockAndMoveItem(t *testing.T) {
 	h.core.stores["alpha"] = session.KeysInKeychain
 	h.core.mu.Unlock()
 	h.app.Post(FilesChanged{})
-	m = h.menu(h.labelIs("status:alpha", "alpha \U0001F512 — logged out"), "alpha with a lock")
-	if it, _ := m.Item("keychain:alpha"); !it.Hidden {
+	m = h.menu(h.labelIs("status:alpha", "alpha [keychain] — logged out"), "alpha with a lock")
+	if it, _ := m.Item("keychain:alpha"); it.Enabled {
 		t.Error("move item still shown for keys in the keychain")
 	}
 }
@@ -102,11 +102,11 @@ func TestKeychainMoveConfirmed(t *testing.T) {
 	if d := h.keychainDone(); !d.Moved {
 		t.Errorf("KeychainDone %+v", d)
 	}
-	m := h.menu(h.labelIs("status:alpha", "alpha \U0001F512 — active, 3h12m left"), "lock after the move")
-	if it, _ := m.Item("keychain:alpha"); !it.Hidden {
+	m := h.menu(h.labelIs("status:alpha", "alpha [keychain] — active, 3h12m left"), "lock after the move")
+	if it, _ := m.Item("keychain:alpha"); it.Enabled {
 		t.Error("move item still shown after the move")
 	}
-	if it, _ := m.Item("keychain:beta"); it.Hidden {
+	if it, _ := m.Item("keychain:beta"); !it.Enabled {
 		t.Error("beta's move item hidden")
 	}
 	if got := h.core.importCalls(); strings.Join(got, ",") != "alpha" {
@@ -164,7 +164,7 @@ func TestKeychainMoveDeclined(t *testing.T) {
 			if got := h.core.importCalls(); len(got) != 0 {
 				t.Errorf("imported after %s: %v", tc.name, got)
 			}
-			if it, _ := m.Item("keychain:alpha"); it.Hidden {
+			if it, _ := m.Item("keychain:alpha"); !it.Enabled {
 				t.Error("move item hidden though nothing moved")
 			}
 			if it, _ := m.Item("status:alpha"); it.Label != "alpha — logged out" {
@@ -196,7 +196,7 @@ func TestKeychainMoveErrorShowsDialog(t *testing.T) {
 		t.Errorf("KeychainDone %+v", d)
 	}
 	m := h.sync()
-	if it, _ := m.Item("keychain:alpha"); it.Hidden {
+	if it, _ := m.Item("keychain:alpha"); !it.Enabled {
 		t.Error("move item hidden after a failed move")
 	}
 	h.noNote()
@@ -234,8 +234,8 @@ func TestKeychainMoveCanceledOrAlreadyDone(t *testing.T) {
 				t.Errorf("KeychainDone %+v", d)
 			}
 			m := h.sync()
-			if it, _ := m.Item("keychain:alpha"); it.Hidden != tc.wantLock {
-				t.Errorf("move item hidden %v, want %v", it.Hidden, tc.wantLock)
+			if it, _ := m.Item("keychain:alpha"); it.Enabled == tc.wantLock {
+				t.Errorf("move item enabled %v, want %v", it.Enabled, !tc.wantLock)
 			}
 			h.noErrorDialog()
 			h.noNote()
@@ -277,7 +277,7 @@ func TestKeychainReclickIgnored(t *testing.T) {
 	if d := h.keychainDone(); !d.Moved {
 		t.Errorf("KeychainDone %+v", d)
 	}
-	h.menu(h.labelIs("status:alpha", "alpha \U0001F512 — active, 12h0m left"), "lock")
+	h.menu(h.labelIs("status:alpha", "alpha [keychain] — active, 12h0m left"), "lock")
 	if got := h.core.importCalls(); len(got) != 1 {
 		t.Errorf("imports %v, want one", got)
 	}
@@ -294,7 +294,7 @@ func TestKeychainStatusError(t *testing.T) {
 	if it, _ := m.Item("status:alpha"); it.Label != "alpha — logged out" {
 		t.Errorf("status %q", it.Label)
 	}
-	if it, ok := m.Item("keychain:alpha"); !ok || !it.Hidden {
+	if it, ok := m.Item("keychain:alpha"); !ok || it.Enabled {
 		t.Errorf("move item %+v present %v, want hidden", it, ok)
 	}
 	h.click("keychain:alpha")

@@ -1,9 +1,9 @@
 package tray
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
@@ -14,6 +14,12 @@ import (
 // the same profile keeps the same IDs across renders.
 const (
 	IDStatusPrefix = "status:"
+	// IDProfilePrefix + X is X's submenu (state as its label), used once
+	// there are more than FlatLimit profiles.
+	IDProfilePrefix = "profile:"
+	// IDGroupPrefix + first profile is a submenu of profiles, used once
+	// there are more than GroupAbove.
+	IDGroupPrefix  = "group:"
 	IDLoginPrefix  = "login:"
 	IDLogoutPrefix = "logout:"
 	// IDKeychainPrefix + X is "Move X keys to keychain…".
@@ -21,6 +27,7 @@ const (
 	IDSepPrefix      = "sep:"
 	IDNone           = "none"
 	IDSetupHint      = "setup-hint"
+	IDReading        = "reading"
 	IDError          = "error"
 	IDLogoutAll      = "logout-all"
 	IDAutostart      = "autostart"
@@ -28,6 +35,20 @@ const (
 	IDQuit           = "quit"
 	idSepActions     = "sep:-actions"
 )
+
+// How the profiles are laid out: up to FlatLimit as rows of the menu
+// itself; more, one submenu each; more than GroupAbove, those submenus in
+// at most MaxGroups submenus of neighbours in natural order, so the menu's
+// own rows (and with them Logout all and Quit) always fit on a screen.
+const (
+	FlatLimit  = 5
+	GroupAbove = 20
+	MaxGroups  = 15
+)
+
+// StaleExpiry is how long after its expiry a session still counts for the
+// tray icon: an old session nobody renewed is not a reason for red.
+const StaleExpiry = 12 * time.Hour
 
 // ItemKind is how an item is drawn.
 type ItemKind int
@@ -38,15 +59,23 @@ const (
 	KindSeparator
 )
 
-// Item is one menu entry, as plain data.
+// Item is one menu entry, as plain data. An item with Children is a
+// submenu; rows under a profile (roles, SSO sessions) fit the same way.
 type Item struct {
-	ID      string
-	Kind    ItemKind
-	Label   string
-	Tooltip string
-	Enabled bool
-	Checked bool
-	Hidden  bool
+	ID       string
+	Kind     ItemKind
+	Label    string
+	Tooltip  string
+	Enabled  bool
+	Checked  bool
+	Hidden   bool
+	Children []Item
+}
+
+// same reports whether it and o draw the same, children aside.
+func (it Item) same(o Item) bool {
+	return it.ID == o.ID && it.Kind == o.Kind && it.Label == o.Label && it.Tooltip == o.Tooltip &&
+		it.Enabled == o.Enabled && it.Checked == o.Checked && it.Hidden == o.Hidden
 }
 
 // Menu is the whole tray: its items in order, plus the icon and tooltip
@@ -55,36 +84,58 @@ type Menu struct {
 	Items   []Item
 	Icon    assets.IconState
 	Tooltip string
+	// Reason is the profile the icon's colour is about ("" when none).
+	Reason string
 }
 
-// Item returns the item with id, if present.
+// Item returns the item with id, at any depth, if present.
 func (m Menu) Item(id string) (Item, bool) {
-	for _, it := range m.Items {
+	return findItem(m.Items, id)
+}
+
+func findItem(items []Item, id string) (Item, bool) {
+	for _, it := range items {
 		if it.ID == id {
+			return it, true
+		}
+		if it, ok := findItem(it.Children, id); ok {
 			return it, true
 		}
 	}
 	return Item{}, false
 }
 
-// Shape is the ordered list of IDs and kinds: two menus with the same shape
-// differ only in labels and flags, so an adapter can update in place.
-func (m Menu) Shape() string {
-	// Built by hand, not with fmt: it runs on every render, twice (the app
-	// and the adapter), over five items per profile.
-	n := 0
-	for _, it := range m.Items {
-		n += len(it.ID) + 3
+// Walk calls f for every item, depth first, in menu order.
+func (m Menu) Walk(f func(it Item, depth int)) { walk(m.Items, 0, f) }
+
+func walk(items []Item, depth int, f func(Item, int)) {
+	for _, it := range items {
+		f(it, depth)
+		walk(it.Children, depth+1, f)
 	}
+}
+
+// Shape is the tree of IDs and kinds: two menus with the same shape differ
+// only in labels and flags, so an adapter can update in place.
+func (m Menu) Shape() string {
 	var b strings.Builder
-	b.Grow(n)
-	for _, it := range m.Items {
+	b.Grow(16 * len(m.Items))
+	shape(&b, m.Items)
+	return b.String()
+}
+
+func shape(b *strings.Builder, items []Item) {
+	for _, it := range items {
 		b.WriteString(strconv.Itoa(int(it.Kind)))
 		b.WriteByte(':')
 		b.WriteString(it.ID)
+		if len(it.Children) > 0 {
+			b.WriteByte('{')
+			shape(b, it.Children)
+			b.WriteByte('}')
+		}
 		b.WriteByte('\n')
 	}
-	return b.String()
 }
 
 // AutostartState is what the "Start at login" checkbox shows.
@@ -92,6 +143,9 @@ type AutostartState struct {
 	Known   bool // the system's state could be read
 	Enabled bool
 	Stale   bool // the entry points at a moved or different binary
+	// Unavailable, when set, says why Start at login cannot be offered
+	// (e.g. a binary that `go run` built in a temp folder).
+	Unavailable string
 }
 
 // MenuOptions are the inputs to BuildMenu besides the snapshot.
@@ -100,65 +154,80 @@ type MenuOptions struct {
 	Autostart AutostartState
 	// Err is set when the last snapshot failed; the menu shows it.
 	Err error
+	// Reading is set before the first read of the files has finished.
+	Reading bool
 	// KeyStores says where each profile's long-term keys live (the core's
-	// KeychainStatus without probing). KeysInKeychain puts a lock beside
-	// the profile; KeysInFile offers "Move X keys to keychain…". A profile
+	// key locations, read with the snapshot). KeysInKeychain marks the
+	// profile; KeysInFile offers "Move X keys to keychain…". A profile
 	// missing here gets neither.
 	KeyStores map[string]session.KeyStore
+	// LoggingIn holds the profiles whose login is at STS right now.
+	LoggingIn map[string]bool
 }
 
 // Exact label texts, shared with the e2e contract.
 const (
 	LabelNoProfiles = "No MFA profiles found"
 	LabelSetupHint  = "Run 'awsmfa setup' to add one"
+	LabelReading    = "Reading the AWS files\u2026"
 	LabelLogoutAll  = "Logout all"
 	LabelAutostart  = "Start at login"
 	LabelRefresh    = "Refresh"
 	LabelQuit       = "Quit"
+	// KeychainMark follows the name of a profile whose long-term keys are
+	// in the OS keychain: plain ASCII, which every font draws.
+	KeychainMark = " [keychain]"
 )
 
 // BuildMenu turns a snapshot into a menu description. It is pure: the same
 // inputs always give the same menu.
 func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	loc := opts.Locale
-	// Five items per profile and six after them, allocated once.
-	m := Menu{Items: make([]Item, 0, 5*len(s.Profiles)+8)}
+	profiles := naturalOrder(s.Profiles)
+	m := Menu{Items: make([]Item, 0, 8+5*min(len(profiles), FlatLimit+1))}
 	add := func(it Item) { m.Items = append(m.Items, it) }
 
 	anySession := false
 	switch {
+	case opts.Reading:
+		add(Item{ID: IDReading, Label: loc.Text(LabelReading)})
+		add(Item{ID: IDSepPrefix + IDReading, Kind: KindSeparator})
 	case opts.Err != nil:
 		add(Item{ID: IDError, Label: loc.Text(shorten("Cannot read the AWS files: "+opts.Err.Error(), 120)),
 			Tooltip: loc.Text(opts.Err.Error())})
 		add(Item{ID: IDSepPrefix + IDError, Kind: KindSeparator})
-	case len(s.Profiles) == 0:
+	case len(profiles) == 0:
 		add(Item{ID: IDNone, Label: LabelNoProfiles})
 		add(Item{ID: IDSetupHint, Label: LabelSetupHint})
 		add(Item{ID: IDSepPrefix + IDNone, Kind: KindSeparator})
-	default:
-		for _, st := range s.Profiles {
-			name := st.Profile.Name
+	case len(profiles) <= FlatLimit:
+		for _, st := range profiles {
 			anySession = anySession || st.HasSession
-			store := opts.KeyStores[name]
-			status := Item{ID: IDStatusPrefix + name, Label: loc.Text(StatusLabel(st, store, loc))}
-			if store == session.KeysInKeychain {
-				status.Tooltip = "The long-term keys are in the OS keychain"
-			}
-			add(status)
-			add(Item{ID: IDLoginPrefix + name, Label: loc.Text("Login " + name), Enabled: true})
-			add(Item{ID: IDLogoutPrefix + name, Label: loc.Text("Logout " + name), Enabled: true, Hidden: !st.HasSession})
-			// Always present, hidden unless the keys are in the file, so
-			// moving them changes flags only and every ID stays valid.
-			add(Item{ID: IDKeychainPrefix + name, Label: loc.Text(KeychainLabel(name)), Enabled: true,
-				Tooltip: "Move the long-term keys out of the credentials file into the OS keychain",
-				Hidden:  store != session.KeysInFile})
-			add(Item{ID: IDSepPrefix + name, Kind: KindSeparator})
+			add(profileRow(st, opts, IDStatusPrefix))
+			m.Items = append(m.Items, profileActions(st, opts)...)
+			add(Item{ID: IDSepPrefix + st.Profile.Name, Kind: KindSeparator})
 		}
+	default:
+		rows := make([]Item, len(profiles))
+		for i, st := range profiles {
+			anySession = anySession || st.HasSession
+			rows[i] = profileRow(st, opts, IDProfilePrefix)
+			rows[i].Children = profileActions(st, opts)
+		}
+		if len(profiles) > GroupAbove {
+			rows = groupRows(profiles, rows, loc)
+		}
+		m.Items = append(m.Items, rows...)
+		add(Item{ID: IDSepPrefix + "-profiles", Kind: KindSeparator})
 	}
 
 	add(Item{ID: IDLogoutAll, Label: LabelLogoutAll, Enabled: anySession})
 	as := Item{ID: IDAutostart, Kind: KindCheckbox, Label: LabelAutostart, Enabled: true}
 	switch {
+	case opts.Autostart.Unavailable != "":
+		as.Label += " (unavailable)"
+		as.Tooltip = loc.Text(opts.Autostart.Unavailable)
+		as.Enabled = false
 	case !opts.Autostart.Known:
 		as.Label += " (unavailable)"
 		as.Enabled = false
@@ -173,9 +242,93 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	add(Item{ID: idSepActions, Kind: KindSeparator})
 	add(Item{ID: IDQuit, Label: LabelQuit, Enabled: true})
 
-	m.Icon = OverallIcon(s)
-	m.Tooltip = loc.Text(tooltip(s, opts, loc))
+	if !opts.Reading && opts.Err == nil {
+		m.Icon, m.Reason = IconReason(s)
+	}
+	m.Tooltip = loc.Text(tooltip(s, m, opts))
 	return m
+}
+
+// profileRow is X's state line: a row of the menu (flat, where a click
+// logs in) or the label of X's submenu.
+func profileRow(st session.Status, opts MenuOptions, prefix string) Item {
+	name := st.Profile.Name
+	loc := opts.Locale
+	store := opts.KeyStores[name]
+	busy := opts.LoggingIn[name]
+	row := Item{ID: prefix + name, Label: loc.Text(StatusLabel(st, store, loc)), Enabled: true}
+	if busy {
+		row.Label = loc.Text(name + keychainMark(store) + loc.Dash() + "logging in\u2026")
+	}
+	var tips []string
+	if prefix == IDStatusPrefix {
+		// Drawn enabled, so the state reads as clearly as the actions; a
+		// click on it is "Login X".
+		tips = append(tips, "Click to log in to "+name)
+		row.Enabled = !busy
+	}
+	if store == session.KeysInKeychain {
+		tips = append(tips, "The long-term keys are in the OS keychain")
+	}
+	row.Tooltip = loc.Text(strings.Join(tips, ". "))
+	return row
+}
+
+// profileActions are X's Login, Logout and keychain items. They are
+// always there, disabled when they have nothing to do, so nothing moves
+// under the mouse when a state changes.
+func profileActions(st session.Status, opts MenuOptions) []Item {
+	name := st.Profile.Name
+	loc := opts.Locale
+	store := opts.KeyStores[name]
+	keys := Item{ID: IDKeychainPrefix + name, Label: loc.Text(KeychainLabel(name)), Enabled: store == session.KeysInFile,
+		Tooltip: "Move the long-term keys out of the credentials file into the OS keychain"}
+	switch store {
+	case session.KeysInKeychain:
+		keys.Label = loc.Text(name + " keys are in the keychain")
+		keys.Tooltip = "To put them back: awsmfa keychain export --profile " + name
+	case session.KeysMissing:
+		keys.Tooltip = "No long-term keys found in the credentials file"
+	}
+	if _, known := opts.KeyStores[name]; !known {
+		keys.Tooltip = "Where the long-term keys live is not known"
+	}
+	keys.Tooltip = loc.Text(keys.Tooltip)
+	return []Item{
+		{ID: IDLoginPrefix + name, Label: loc.Text("Login " + name), Enabled: !opts.LoggingIn[name]},
+		{ID: IDLogoutPrefix + name, Label: loc.Text("Logout " + name), Enabled: st.HasSession},
+		keys,
+	}
+}
+
+// groupRows puts the profile submenus into at most MaxGroups submenus of
+// neighbours, labelled by their first and last names and how many of them
+// are active.
+func groupRows(profiles []session.Status, rows []Item, loc Locale) []Item {
+	n := len(rows)
+	groups := min((n+GroupAbove-1)/GroupAbove, MaxGroups)
+	size := (n + groups - 1) / groups
+	out := make([]Item, 0, groups)
+	for i := 0; i < n; i += size {
+		j := min(i+size, n)
+		live := 0
+		for _, st := range profiles[i:j] {
+			if isLive(st.State) {
+				live++
+			}
+		}
+		label := profiles[i].Profile.Name + " \u2026 " + profiles[j-1].Profile.Name
+		if live > 0 {
+			label += " (" + strconv.Itoa(live) + " active)"
+		}
+		out = append(out, Item{ID: IDGroupPrefix + profiles[i].Profile.Name, Label: loc.Text(label), Enabled: true,
+			Children: rows[i:j:j]})
+	}
+	return out
+}
+
+func isLive(s session.State) bool {
+	return s == session.Active || s == session.Expiring || s == session.ActiveUnknown
 }
 
 // KeychainLabel is the menu item that moves a profile's long-term keys.
@@ -183,16 +336,19 @@ func KeychainLabel(profile string) string {
 	return "Move " + profile + " keys to keychain\u2026"
 }
 
-// StatusLabel is a profile's status line, e.g. "myaccount — active, 3h12m
-// left", with a lock after the name when store is KeysInKeychain
-// ("myaccount 🔒 — active, 3h12m left"). Profiles with a Problem say
-// "needs setup".
-func StatusLabel(st session.Status, store session.KeyStore, loc locale.Locale) string {
-	name := st.Profile.Name
+func keychainMark(store session.KeyStore) string {
 	if store == session.KeysInKeychain {
-		name += loc.Lock()
+		return KeychainMark
 	}
-	name += loc.Dash()
+	return ""
+}
+
+// StatusLabel is a profile's status line, e.g. "myaccount — active, 3h12m
+// left", with KeychainMark after the name when store is KeysInKeychain
+// ("myaccount [keychain] — active, 3h12m left"). Profiles with a Problem
+// say "needs setup".
+func StatusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+	name := st.Profile.Name + keychainMark(store) + loc.Dash()
 	if st.Profile.Problem != nil {
 		return name + "needs setup"
 	}
@@ -210,53 +366,100 @@ func StatusLabel(st session.Status, store session.KeyStore, loc locale.Locale) s
 	}
 }
 
-// OverallIcon is red when a session has expired, amber when one expires
-// soon, green when at least one is active, else grey. Profiles that need
-// setup and hold no session do not count.
+// OverallIcon is IconReason's colour.
 func OverallIcon(s session.Snapshot) assets.IconState {
-	icon := assets.IconIdle
-	for _, st := range s.Profiles {
-		switch st.State {
-		case session.Expired:
-			if st.HasSession {
-				return assets.IconExpired
-			}
-		case session.Expiring:
-			icon = assets.IconExpiring
-		case session.Active, session.ActiveUnknown:
-			if icon == assets.IconIdle {
-				icon = assets.IconActive
-			}
-		}
-	}
+	icon, _ := IconReason(s)
 	return icon
 }
 
-// tooltip summarises the overall state in one line.
-func tooltip(s session.Snapshot, opts MenuOptions, loc locale.Locale) string {
-	if opts.Err != nil {
-		return "awsmfa: cannot read the AWS files"
-	}
-	if len(s.Profiles) == 0 {
-		return "awsmfa: " + strings.ToLower(LabelNoProfiles[:1]) + LabelNoProfiles[1:]
-	}
-	var active, expiring, expired []string
-	for _, st := range s.Profiles {
+// IconReason chooses the icon's colour and the profile it is about: red
+// for a session that expired within StaleExpiry (the most recent one),
+// else amber for one in its warning window (the soonest), else green when
+// one is active (the one expiring first), else grey. A session expired
+// longer ago, or a profile with no session, does not colour the icon.
+// s.Taken is the instant the states are for.
+func IconReason(s session.Snapshot) (assets.IconState, string) {
+	var red, amber, green *session.Status
+	for i := range s.Profiles {
+		st := &s.Profiles[i]
+		if !st.HasSession {
+			continue
+		}
 		switch st.State {
-		case session.Active, session.ActiveUnknown:
-			active = append(active, st.Profile.Name)
-		case session.Expiring:
-			expiring = append(expiring, st.Profile.Name+" expiring in "+session.FormatLeft(st.Left))
 		case session.Expired:
-			if st.HasSession {
-				expired = append(expired, st.Profile.Name+" expired")
+			if st.Expiration.IsZero() || s.Taken.IsZero() || s.Taken.Sub(st.Expiration) > StaleExpiry {
+				continue
+			}
+			if red == nil || st.Expiration.After(red.Expiration) {
+				red = st
+			}
+		case session.Expiring:
+			if amber == nil || st.Left < amber.Left {
+				amber = st
+			}
+		case session.Active:
+			if green == nil || green.State == session.ActiveUnknown || st.Left < green.Left {
+				green = st
+			}
+		case session.ActiveUnknown:
+			if green == nil {
+				green = st
 			}
 		}
 	}
-	parts := append(expired, expiring...)
-	live := len(active) + len(expiring)
-	parts = append(parts, fmt.Sprintf("%d of %d active", live, len(s.Profiles)))
-	return "awsmfa: " + strings.Join(parts, ", ")
+	switch {
+	case red != nil:
+		return assets.IconExpired, red.Profile.Name
+	case amber != nil:
+		return assets.IconExpiring, amber.Profile.Name
+	case green != nil:
+		return assets.IconActive, green.Profile.Name
+	}
+	return assets.IconIdle, ""
+}
+
+// tooltip says the overall state in one line, starting with the profile
+// the icon's colour is about.
+func tooltip(s session.Snapshot, m Menu, opts MenuOptions) string {
+	switch {
+	case opts.Reading:
+		return "awsmfa: reading the AWS files\u2026"
+	case opts.Err != nil:
+		return "awsmfa: cannot read the AWS files"
+	case len(s.Profiles) == 0:
+		return "awsmfa: " + strings.ToLower(LabelNoProfiles[:1]) + LabelNoProfiles[1:]
+	}
+	var parts []string
+	for _, st := range naturalOrder(s.Profiles) {
+		if opts.LoggingIn[st.Profile.Name] {
+			parts = append(parts, "logging in to "+st.Profile.Name+"\u2026")
+		}
+	}
+	live := 0
+	var reason session.Status
+	for _, st := range s.Profiles {
+		if isLive(st.State) {
+			live++
+		}
+		if st.Profile.Name == m.Reason {
+			reason = st
+		}
+	}
+	count := strconv.Itoa(live) + " of " + strconv.Itoa(len(s.Profiles)) + " active"
+	switch m.Icon {
+	case assets.IconExpired:
+		parts = append(parts, m.Reason+" expired "+session.FormatLeft(s.Taken.Sub(reason.Expiration))+" ago", count)
+	case assets.IconExpiring:
+		parts = append(parts, m.Reason+" expires in "+session.FormatLeft(reason.Left), count)
+	case assets.IconActive:
+		parts = append(parts, count)
+		if reason.State == session.Active {
+			parts = append(parts, "next to expire: "+m.Reason+" in "+session.FormatLeft(reason.Left))
+		}
+	default:
+		parts = append(parts, count)
+	}
+	return "awsmfa: " + strings.Join(parts, "; ")
 }
 
 // shorten cuts s to at most n runes, ending in "..." when cut.

@@ -19,6 +19,7 @@ func post[E Event](h *harness, ev E) Menu {
 	h.t.Helper()
 	h.app.Post(ev)
 	handledEvent[E](h, "a posted event was never handled")
+	h.settle()
 	for {
 		select {
 		case m := <-h.tray.menus:
@@ -33,6 +34,7 @@ func post[E Event](h *harness, ev E) Menu {
 // the key stores since the start.
 func (h *harness) wantReads(snapshots, keyReads int, when string) {
 	h.t.Helper()
+	h.settle()
 	if s, k := h.core.reads(); s != snapshots || k != keyReads {
 		h.t.Errorf("%s: %d snapshot and %d key-store reads, want %d and %d", when, s, k, snapshots, keyReads)
 	}

@@ -6,19 +6,18 @@ import (
 	"log/slog"
 	"sync"
 
-	"fyne.io/systray"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/systray"
 
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
 )
 
-// SystrayAdapter applies Menus to fyne.io/systray and relays clicks.
+// SystrayAdapter applies Menus to systray (our patched copy of
+// fyne.io/systray, internal/systray) and relays clicks.
 //
-// systray drops a click when nobody is receiving on the item's ClickedCh at
-// that instant, so each item gets its own goroutine that only relays into
-// one buffered channel. Items are updated in place while the menu's shape
-// (its ordered item IDs) stays the same, so the D-Bus IDs a client read stay
-// valid; when the shape changes (a profile appears or goes) the menu is
-// rebuilt, because systray can only append.
+// Items are updated in place while the menu's shape (its tree of item IDs)
+// stays the same, so the D-Bus IDs a client read stay valid; when the
+// shape changes (a profile appears or goes) the menu is rebuilt, because
+// systray can only append.
 type SystrayAdapter struct {
 	log    *slog.Logger
 	clicks chan string
@@ -30,18 +29,34 @@ type SystrayAdapter struct {
 	icon    assets.IconState
 	iconSet bool
 	tooltip string
+
+	idsMu sync.Mutex
+	ids   map[*systray.MenuItem]string // for clicks, which come on D-Bus's goroutine
 }
 
-// NewSystrayAdapter must be called from systray's onReady.
+// NewSystrayAdapter is called from systray's onReady (or before Run).
 func NewSystrayAdapter(log *slog.Logger) *SystrayAdapter {
 	systray.SetTitle("awsmfa")
-	return &SystrayAdapter{log: log, clicks: make(chan string, 64)}
+	s := &SystrayAdapter{log: log, clicks: make(chan string, 64)}
+	systray.SetClickFunc(s.clicked)
+	return s
 }
 
 // Clicks delivers the IDs of clicked items.
 func (s *SystrayAdapter) Clicks() <-chan string { return s.clicks }
 
-// Apply shows m.
+// clicked relays one click. The buffer is deep; when it is full the click
+// waits, so none is lost.
+func (s *SystrayAdapter) clicked(mi *systray.MenuItem) {
+	s.idsMu.Lock()
+	id, ok := s.ids[mi]
+	s.idsMu.Unlock()
+	if ok {
+		s.clicks <- id
+	}
+}
+
+// Apply shows m. Every change it makes reaches D-Bus as one update.
 func (s *SystrayAdapter) Apply(m Menu) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -53,21 +68,24 @@ func (s *SystrayAdapter) Apply(m Menu) {
 		systray.SetTooltip(m.Tooltip)
 		s.tooltip = m.Tooltip
 	}
-	if shape := m.Shape(); shape != s.shape {
-		s.rebuild(m)
-		s.shape = shape
-		return
-	}
-	// Most items are as they were (on a tick only the times left move):
-	// one map lookup and a comparison each.
-	for _, it := range m.Items {
-		old, ok := s.prev[it.ID] // separators are not kept, so never updated
-		if !ok || old == it {
-			continue
+	systray.Batch(func() {
+		if shape := m.Shape(); shape != s.shape {
+			s.rebuild(m)
+			s.shape = shape
+			return
 		}
-		update(s.items[it.ID], old, it)
-		s.prev[it.ID] = it
-	}
+		// Most items are as they were (on a tick only the times left
+		// move): one map lookup and a comparison each.
+		m.Walk(func(it Item, _ int) {
+			old, ok := s.prev[it.ID] // separators are not kept, so never updated
+			if !ok || old.same(it) {
+				return
+			}
+			it.Children = nil
+			update(s.items[it.ID], old, it)
+			s.prev[it.ID] = it
+		})
+	})
 }
 
 func (s *SystrayAdapter) rebuild(m Menu) {
@@ -76,28 +94,44 @@ func (s *SystrayAdapter) rebuild(m Menu) {
 	}
 	s.items = map[string]*systray.MenuItem{}
 	s.prev = map[string]Item{}
-	for _, it := range m.Items {
+	s.add(nil, m.Items)
+	ids := make(map[*systray.MenuItem]string, len(s.items))
+	for id, mi := range s.items {
+		ids[mi] = id
+	}
+	s.idsMu.Lock()
+	s.ids = ids
+	s.idsMu.Unlock()
+}
+
+// add appends items under parent (nil: the menu itself).
+func (s *SystrayAdapter) add(parent *systray.MenuItem, items []Item) {
+	for _, it := range items {
 		var mi *systray.MenuItem
-		switch it.Kind {
-		case KindSeparator:
+		switch {
+		case it.Kind == KindSeparator && parent == nil:
 			systray.AddSeparator()
 			continue
-		case KindCheckbox:
+		case it.Kind == KindSeparator:
+			parent.AddSeparator()
+			continue
+		case it.Kind == KindCheckbox && parent == nil:
 			mi = systray.AddMenuItemCheckbox(it.Label, it.Tooltip, it.Checked)
-		default:
+		case it.Kind == KindCheckbox:
+			mi = parent.AddSubMenuItemCheckbox(it.Label, it.Tooltip, it.Checked)
+		case parent == nil:
 			mi = systray.AddMenuItem(it.Label, it.Tooltip)
+		default:
+			mi = parent.AddSubMenuItem(it.Label, it.Tooltip)
 		}
+		kids := it.Children
+		it.Children = nil
 		// Start from the zero Item so update sets every flag.
 		update(mi, Item{Label: it.Label, Tooltip: it.Tooltip, Checked: it.Checked, Enabled: true}, it)
 		s.items[it.ID], s.prev[it.ID] = mi, it
-		go s.relay(it.ID, mi.ClickedCh)
-	}
-}
-
-// relay forwards clicks until systray closes the channel (item removed).
-func (s *SystrayAdapter) relay(id string, ch <-chan struct{}) {
-	for range ch {
-		s.clicks <- id
+		if len(kids) > 0 {
+			s.add(mi, kids)
+		}
 	}
 }
 
