@@ -34,13 +34,13 @@ const (
 		"To undo: awsmfa keychain export --profile " + profile
 )
 
-// lock follows the profile name when its keys are in the keychain.
-func lock(lcAll string) string {
-	if strings.Contains(strings.ToLower(lcAll), "utf") {
-		return " \U0001F512"
-	}
-	return " [keychain]"
-}
+// lock follows the profile name when its keys are in the keychain: plain
+// ASCII in every locale, which every font draws (a 🔒 showed as a box).
+func lock(lcAll string) string { return " [keychain]" }
+
+// inKeychainLabel replaces the move item, under the same ID, once the keys
+// are in the keychain.
+const inKeychainLabel = profile + " keys are in the keychain"
 
 func lockedStatusLabel(lcAll, state string) string {
 	return profile + lock(lcAll) + dash(lcAll) + state
@@ -122,7 +122,7 @@ func TestTrayKeychainMove(t *testing.T) {
 			_, win = a.waitDialog(dialogTitle(lc), d)
 			pressKey(t, win, "Return")
 			a.WaitItem("status with the lock", exactly(lockedStatusLabel(lc, labelLoggedOut)))
-			eventually(t, menuWait, "the move item to be hidden under its old ID", func() error {
+			eventually(t, menuWait, "the move item to be disabled under its old ID", func() error {
 				root, err := a.menu.Layout()
 				if err != nil {
 					return err
@@ -136,12 +136,13 @@ func TestTrayKeychainMove(t *testing.T) {
 				switch {
 				case found == nil:
 					return fmt.Errorf("no item %d in the menu:\n%s", move.ID, root)
-				case found.Visible:
-					return fmt.Errorf("item %d %q is still visible", found.ID, found.Label)
+				case found.Enabled || !found.Visible || found.Label != inKeychainLabel:
+					return fmt.Errorf("item %d %q: enabled %v, visible %v; want %q, disabled", found.ID, found.Label,
+						found.Enabled, found.Visible, inKeychainLabel)
 				}
 				return nil
 			})
-			want := []string{lockedStatusLabel(lc, labelLoggedOut), loginLabel(profile), "----",
+			want := []string{lockedStatusLabel(lc, labelLoggedOut), loginLabel(profile), logoutLabel(profile), inKeychainLabel, "----",
 				labelLogoutAll, labelAutostart, labelRefresh, "----", labelQuit}
 			if got := visibleLabels(a.Layout()); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("menu after the move, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

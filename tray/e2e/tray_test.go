@@ -161,7 +161,7 @@ func TestTrayMenu(t *testing.T) {
 	})
 
 	a.WaitItem("status", exactly(statusLabel(w.lcAll, labelLoggedOut)))
-	want := []string{statusLabel(w.lcAll, labelLoggedOut), loginLabel(profile), keychainLabel(w.lcAll, profile), "----",
+	want := []string{statusLabel(w.lcAll, labelLoggedOut), loginLabel(profile), logoutLabel(profile), keychainLabel(w.lcAll, profile), "----",
 		labelLogoutAll, labelAutostart, labelRefresh, "----", labelQuit}
 	if got := visibleLabels(a.Layout()); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("menu, in order:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -170,11 +170,14 @@ func TestTrayMenu(t *testing.T) {
 		a.WaitItem(l, exactly(l))
 	}
 	root := a.Layout()
-	if it, ok := root.Find(exactly(logoutLabel(profile))); ok {
-		t.Errorf("%q is shown with no session in the file (item %d)\n%s", logoutLabel(profile), it.ID, root)
+	// Stable positions: Logout is there, disabled, with no session.
+	if it, ok := root.Find(exactly(logoutLabel(profile))); !ok || it.Enabled {
+		t.Errorf("%q: present %v, enabled %v with no session in the file; want present and disabled\n%s",
+			logoutLabel(profile), ok, it.Enabled, root)
 	}
-	if st, _ := root.Find(prefixed(profile + dash(w.lcAll))); st.Enabled {
-		t.Errorf("the status line %q is enabled, want it disabled (it is not an action)", st.Label)
+	// Readable: the state is drawn like an action, not as grey text.
+	if st, _ := root.Find(prefixed(profile + dash(w.lcAll))); !st.Enabled {
+		t.Errorf("the status line %q is disabled (grey, the faintest text on a menu); want it enabled", st.Label)
 	}
 	if la, _ := root.Find(exactly(labelLogoutAll)); la.Enabled {
 		t.Errorf("%q is enabled with no session in the file", labelLogoutAll)
@@ -216,8 +219,8 @@ func TestTrayLoginLogout(t *testing.T) {
 			w.waitOriginalBytes(menuWait)
 			a.WaitItem("logged-out status", exactly(statusLabel(lc, labelLoggedOut)))
 			waitNotification(t, a, "a logged-out notification", mentions(profile+": logged out"))
-			if it, ok := a.Layout().Find(exactly(logoutLabel(profile))); ok {
-				t.Errorf("%q (item %d) still shown after Logout all", it.Label, it.ID)
+			if it, ok := a.Layout().Find(exactly(logoutLabel(profile))); !ok || it.Enabled {
+				t.Errorf("%q after Logout all: present %v, enabled %v; want present and disabled", logoutLabel(profile), ok, it.Enabled)
 			}
 		})
 	}
