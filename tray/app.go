@@ -533,7 +533,7 @@ func (a *App) readAutostart() {
 		a.auto = AutostartState{}
 		return
 	}
-	a.auto = AutostartState{Known: true, Enabled: st.Enabled, Stale: st.Stale}
+	a.auto = AutostartState{Known: true, Enabled: st.Enabled, Stale: st.Stale, Unavailable: a.cfg.AutostartUnavailable}
 }
 
 // toggleAutostart turns "Start at login" off when it is on and sound, and
@@ -541,6 +541,11 @@ func (a *App) readAutostart() {
 // registry write, fine to do on the loop.
 func (a *App) toggleAutostart() {
 	if a.cfg.Autostart == nil {
+		return
+	}
+	if why := a.cfg.AutostartUnavailable; why != "" {
+		a.log.Info("start at login refused", "why", why)
+		a.notify("awsmfa: cannot change Start at login", why)
 		return
 	}
 	a.readAutostart()

@@ -18,6 +18,11 @@ import (
 // demoSessionLifetime is short so the expiry warning and notice show soon.
 const demoSessionLifetime = 3 * time.Minute
 
+// demoCodeSteps is how many 30-second TOTP steps the demo's STS accepts
+// either side of now: the code the dialog shows stays good for 10 minutes,
+// so a newcomer who reads, thinks and types is not refused.
+const demoCodeSteps = 20
+
 // demoNotifyBefore is the demo's warning window unless --notify-before is
 // given: with 3-minute sessions the default 10 minutes would warn at once.
 const demoNotifyBefore = time.Minute
@@ -38,7 +43,7 @@ type demo struct {
 // startDemo writes two profiles in the Perm convention into a temp folder,
 // starts the STS fake and points this process at both through the
 // environment, so the real core does the rest (SigV4, TOTP, writing).
-func startDemo(log *slog.Logger) (*demo, error) {
+func startDemo(log *slog.Logger, opts ...stsfake.Option) (*demo, error) {
 	dir, err := os.MkdirTemp("", "awsmfa-tray-demo-")
 	if err != nil {
 		return nil, fmt.Errorf("demo folder: %w", err)
@@ -50,10 +55,11 @@ func startDemo(log *slog.Logger) (*demo, error) {
 			d.stop()
 		}
 	}()
-	srv, users, err := stsfake.NewDemo(
+	srv, users, err := stsfake.NewDemo(append([]stsfake.Option{
 		stsfake.WithSessionCap(demoSessionLifetime),
+		stsfake.WithTOTPSkew(demoCodeSteps),
 		stsfake.WithLogf(func(format string, args ...any) { log.Debug("demo sts: " + fmt.Sprintf(format, args...)) }),
-	)
+	}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +104,9 @@ func startDemo(log *slog.Logger) (*demo, error) {
 	return d, nil
 }
 
-// codeHint is the extra dialog line for a demo profile: the current code.
+// codeHint is the extra dialog line for a demo profile: the code to type.
+// The dialog cannot change its text while open, so the demo's STS accepts
+// that code for 10 minutes (demoCodeSteps) instead of 30 seconds.
 func (d *demo) codeHint(profile string) string {
 	u, ok := d.users[profile]
 	if !ok {
@@ -108,7 +116,20 @@ func (d *demo) codeHint(profile string) string {
 	if err != nil {
 		return ""
 	}
-	return "Demo mode: the current code is " + code + " (a new one every 30 seconds)."
+	return "Demo mode: the code is " + code + ". It stays good for 10 minutes here; a real MFA device shows a new one every 30 seconds."
+}
+
+// loginHint is the demo's "logged in" notification body: its sessions come
+// from the local fake STS, so AWS_PROFILE in another shell would find
+// neither the files nor a service that takes them.
+func (d *demo) loginHint(profile string) string {
+	return "A demo session from the local fake STS: no AWS service accepts it. Its files are in " + d.dir + "."
+}
+
+// shellHint is printed at start for a curious user.
+func (d *demo) shellHint() string {
+	return "To look at the demo's files from a shell (its sessions work with no AWS service):\n" +
+		"  export AWS_CONFIG_FILE=" + d.configFile + " AWS_SHARED_CREDENTIALS_FILE=" + d.credentialsFile
 }
 
 // stop closes the STS fake and removes the temp folder.

@@ -8,10 +8,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
@@ -22,7 +23,7 @@ type demoDialogs struct {
 	texts chan string
 }
 
-var codeInText = regexp.MustCompile(`current code is (\d{6})`)
+var codeInText = regexp.MustCompile(`the code is (\d{6})`)
 
 func (d *demoDialogs) AskCode(ctx context.Context, profile, serial, hint string) (string, error) {
 	d.texts <- hint
@@ -39,7 +40,7 @@ func (d *demoDialogs) ShowError(ctx context.Context, title, text string) error {
 }
 
 // Confirm says yes, like a newcomer trying "Move keys to keychain".
-func (d *demoDialogs) Confirm(ctx context.Context, title, text string) (bool, error) {
+func (d *demoDialogs) Confirm(ctx context.Context, title, text, ok string) (bool, error) {
 	d.texts <- "CONFIRM: " + text
 	return true, nil
 }
@@ -176,16 +177,16 @@ func nextText(t *testing.T, dlg *demoDialogs) string {
 func TestDemoMoveKeysToKeychain(t *testing.T) {
 	d, _, dlg, tr := startDemoApp(t, nil)
 	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — logged out")
-	if it, _ := m.Item("keychain:demo-alice"); it.Hidden {
+	if it, _ := m.Item("keychain:demo-alice"); !it.Enabled {
 		t.Fatal("no move item for keys in the file")
 	}
 	tr.clicks <- "keychain:demo-alice"
 	if text := nextText(t, dlg); !strings.HasPrefix(text, "CONFIRM: ") || !strings.Contains(text, "[demo-alicePerm]") {
 		t.Fatalf("confirmation %q", text)
 	}
-	m = waitLabel(t, tr.menus, "status:demo-alice", "demo-alice \U0001F512 — logged out")
-	if it, _ := m.Item("keychain:demo-alice"); !it.Hidden {
-		t.Error("move item still shown after the move")
+	m = waitLabel(t, tr.menus, "status:demo-alice", "demo-alice [keychain] — logged out")
+	if it, _ := m.Item("keychain:demo-alice"); it.Enabled {
+		t.Error("move item still offered after the move")
 	}
 	if it, _ := m.Item("status:demo-bob"); it.Label != "demo-bob — logged out" {
 		t.Errorf("bob: %q", it.Label)
@@ -209,7 +210,7 @@ func TestDemoMoveKeysToKeychain(t *testing.T) {
 	if text := nextText(t, dlg); !codeInText.MatchString(text) {
 		t.Fatalf("demo dialog text %q shows no code", text)
 	}
-	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice \U0001F512 — active, 2m")
+	waitLabel(t, tr.menus, "status:demo-alice", "demo-alice [keychain] — active, 2m")
 }
 
 // brokenKeychain is an OS keychain that is not there (no Secret Service).
@@ -251,7 +252,55 @@ func TestKeychainUnavailable(t *testing.T) {
 		t.Fatalf("demo dialog text %q shows no code", text)
 	}
 	m := waitLabel(t, tr.menus, "status:demo-alice", "demo-alice — active, 2m")
-	if it, _ := m.Item("keychain:demo-alice"); it.Hidden {
-		t.Error("move item hidden though the keys stayed in the file")
+	if it, _ := m.Item("keychain:demo-alice"); !it.Enabled {
+		t.Error("move item disabled though the keys stayed in the file")
+	}
+}
+
+// TestDemoCodeStaysGood: the code the dialog showed still logs in when it
+// is typed minutes later (the dialog cannot refresh its text), and the
+// demo's notification does not send the user to AWS_PROFILE in a shell
+// that cannot see the demo's files.
+func TestDemoCodeStaysGood(t *testing.T) {
+	restoreDemoEnv(t)
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	d, err := startDemo(slog.New(slog.DiscardHandler), stsfake.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.stop()
+	m := codeInText.FindStringSubmatch(d.codeHint("demo-alice"))
+	if m == nil {
+		t.Fatalf("hint %q shows no code", d.codeHint("demo-alice"))
+	}
+	mu.Lock()
+	now = now.Add(2*time.Minute + 30*time.Second) // typed much later
+	mu.Unlock()
+	core := session.New(session.Config{WarnBefore: demoNotifyBefore, Keychain: d.keychain})
+	if _, err := core.Login(context.Background(), "demo-alice", session.LoginOptions{TokenCode: m[1], Force: true}); err != nil {
+		t.Fatalf("the code shown 2.5 minutes ago: %v", err)
+	}
+	// A code used once is still refused.
+	if _, err := core.Login(context.Background(), "demo-alice", session.LoginOptions{TokenCode: m[1], Force: true}); !errors.Is(err, session.ErrCodeRejected) {
+		t.Fatalf("the same code again: %v, want it refused", err)
+	}
+	if h := d.loginHint("demo-alice"); strings.Contains(h, "AWS_PROFILE=") || !strings.Contains(h, d.dir) {
+		t.Errorf("login hint %q", h)
+	}
+}
+
+func TestTransientBinary(t *testing.T) {
+	for exe, refused := range map[string]bool{
+		"/tmp/go-build1234567/b001/exe/awsmfa-tray":                         true,
+		`C:\Users\a\AppData\Local\Temp\go-build99\b001\exe\awsmfa-tray.exe`: true,
+		"/usr/bin/awsmfa-tray":                                              false,
+		"/home/a/go/bin/awsmfa-tray":                                        false,
+		"/home/a/src/go-builder/exe/awsmfa-tray":                            false,
+	} {
+		if got := transientBinary(exe) != ""; got != refused {
+			t.Errorf("%s: refused %v, want %v", exe, got, refused)
+		}
 	}
 }

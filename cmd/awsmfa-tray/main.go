@@ -121,8 +121,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		logger.Warn("cannot find our own binary; Start at login unavailable", "err", err)
 		auto = nil
 	}
+	// A binary that go run built vanishes with its temp folder, so Start
+	// at login is refused (the demo's is in memory, so it stays).
+	autoRefused := transientBinary(exe)
 	notifyBefore := o.notifyBefore
-	var codeHint func(string) string
+	var codeHint, loginHint func(string) string
 	var keychain session.Keychain // nil: the OS keychain
 	if o.demo {
 		d, err := startDemo(logger)
@@ -132,13 +135,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer d.stop()
-		codeHint = d.codeHint
+		codeHint, loginHint = d.codeHint, d.loginHint
 		keychain = d.keychain
 		auto = &memAutostart{}
+		autoRefused = ""
 		if !o.notifySet {
 			notifyBefore = demoNotifyBefore
 		}
 		fmt.Fprintln(stdout, "awsmfa-tray demo: profiles demo-alice and demo-bob; the login dialog shows the code to type. Quit from the tray menu.")
+		fmt.Fprintln(stdout, d.shellHint())
 	}
 
 	core := session.New(session.Config{WarnBefore: notifyBefore, Keychain: keychain})
@@ -151,18 +156,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	onReady := func() {
 		// onReady must return: systray serves the menu only afterwards.
 		app := tray.New(tray.Config{
-			Core:         core,
-			Dialogs:      dialogs.Zenity{Locale: loc},
-			Tray:         tray.NewSystrayAdapter(logger),
-			Notifier:     tray.BeeepNotifier{},
-			Autostart:    auto,
-			Exe:          exe,
-			Locale:       loc,
-			NotifyBefore: notifyBefore,
-			WarnBefore:   notifyBefore, // the core's window, so ticks agree with reads
-			CodeHint:     codeHint,
-			WatchFiles:   true,
-			Logger:       logger,
+			Core:                 core,
+			Dialogs:              dialogs.Zenity{Locale: loc},
+			Tray:                 tray.NewSystrayAdapter(logger),
+			Notifier:             tray.BeeepNotifier{},
+			Autostart:            auto,
+			Exe:                  exe,
+			Locale:               loc,
+			NotifyBefore:         notifyBefore,
+			WarnBefore:           notifyBefore, // the core's window, so ticks agree with reads
+			CodeHint:             codeHint,
+			LoginHint:            loginHint,
+			AutostartUnavailable: autoRefused,
+			WatchFiles:           true,
+			Logger:               logger,
 		})
 		go func() {
 			defer close(done)

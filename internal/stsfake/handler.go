@@ -281,7 +281,7 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 		if serial == "" || u.MFASerial == "" || serial != u.MFASerial {
 			return nil, errAccessDenied(msgMFASerial)
 		}
-		step, ok := totp.Verify(u.TOTPSecret, code, now, totpSkew)
+		step, ok := totp.Verify(u.TOTPSecret, code, now, s.skew)
 		if !ok || (u.hasStep && step <= u.lastStep) {
 			return nil, errAccessDenied(msgMFACode)
 		}

@@ -115,6 +115,14 @@ func WithSessionCap(d time.Duration) Option {
 	return func(s *Server) { s.sessionCap = d }
 }
 
+// WithTOTPSkew accepts codes up to steps 30-second steps either side of
+// now (1 by default, as real authenticators drift). The demo widens it, so
+// the code its dialog showed still works minutes later; a code at or before
+// the last one accepted is refused as ever.
+func WithTOTPSkew(steps int) Option {
+	return func(s *Server) { s.skew = steps }
+}
+
 // WithLogf sets a logger for one line per request: action, status and error
 // code. It never receives secrets or access key ids.
 func WithLogf(logf func(format string, args ...any)) Option {
@@ -128,7 +136,7 @@ type Server struct {
 
 	logf       func(format string, args ...any)
 	sessionCap time.Duration
-	roleCap    time.Duration // see WithRoleSessionCap
+	skew       int // TOTP steps accepted either side of now
 
 	mu       sync.Mutex
 	now      func() time.Time
@@ -171,6 +179,7 @@ func New(opts ...Option) *Server {
 		sessions: map[string]*Session{},
 		expired:  map[string]bool{},
 		closed:   make(chan struct{}),
+		skew:     totpSkew,
 	}
 	for _, o := range opts {
 		o(s)
