@@ -1,0 +1,195 @@
+package tray
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/assets"
+	"github.com/awsmfa-tray/awsmfa-tray/session"
+)
+
+// raisingDialogs records Raise calls.
+type raisingDialogs struct {
+	*fakeDialogs
+	raised chan string
+}
+
+func (d *raisingDialogs) Raise(profile string) error {
+	d.raised <- profile
+	return nil
+}
+
+// While STS works on the code, the profile's row and the tooltip say
+// "logging in…" and Login is disabled; they come back when it ends.
+func TestLoggingInShows(t *testing.T) {
+	h := newHarness(t, "alpha")
+	release := make(chan struct{})
+	inner := h.core.login
+	h.core.login = func(name, code string) (session.Session, error) {
+		<-release // a slow STS
+		return inner(name, code)
+	}
+	h.start(nil)
+	h.click("login:alpha")
+	h.ask().reply <- answer{code: "123456"}
+	m := h.menu(h.labelIs("status:alpha", "alpha — logging in…"), "logging in")
+	if it, _ := m.Item("login:alpha"); it.Enabled {
+		t.Error("Login alpha enabled while logging in")
+	}
+	if !strings.Contains(m.Tooltip, "logging in to alpha…") {
+		t.Errorf("tooltip %q", m.Tooltip)
+	}
+	h.click("login:alpha") // ignored: no second dialog while at STS
+	close(release)
+	m = h.menu(h.labelIs("status:alpha", "alpha — active, 12h0m left"), "active")
+	if it, _ := m.Item("login:alpha"); !it.Enabled {
+		t.Error("Login alpha still disabled")
+	}
+	select {
+	case a := <-h.dlg.asks:
+		t.Errorf("a second dialog opened for %s", a.profile)
+	default:
+	}
+}
+
+// A second "Login X" while X's dialog is open raises it.
+func TestSecondLoginRaisesDialog(t *testing.T) {
+	h := newHarness(t, "alpha")
+	d := &raisingDialogs{fakeDialogs: h.dlg, raised: make(chan string, 4)}
+	h.start(func(c *Config) { c.Dialogs = d })
+	h.click("login:alpha")
+	a := h.ask()
+	h.click("status:alpha") // the status row logs in too
+	if p := await(h, d.raised, "no raise"); p != "alpha" {
+		t.Errorf("raised %q", p)
+	}
+	select {
+	case extra := <-h.dlg.asks:
+		t.Errorf("a second dialog for %s", extra.profile)
+	default:
+	}
+	a.reply <- answer{err: session.ErrCanceled}
+	h.loginDone()
+}
+
+// "Logout all" asks when two or more sessions are active; Cancel keeps
+// them, the OK button logs out of all. With one, it logs out at once.
+func TestLogoutAllConfirms(t *testing.T) {
+	h := newHarness(t, "alpha", "beta", "gamma")
+	h.core.sessions["alpha"] = h.clock.Now().Add(time.Hour)
+	h.core.sessions["beta"] = h.clock.Now().Add(2 * time.Hour)
+	h.core.sessions["gamma"] = h.clock.Now().Add(-time.Hour) // expired: not counted
+	h.start(nil)
+	h.click("logout-all")
+	c := h.confirm()
+	if c.ok != LogoutAllConfirmOK || !strings.Contains(c.text, "Log out of 2 active sessions (alpha and beta)?") {
+		t.Errorf("question %q / %q", c.text, c.ok)
+	}
+	h.click("logout-all") // the question is open: no second one
+	c.reply <- answerYes{yes: false}
+	handledEvent[LogoutAllAnswer](h, "no answer handled")
+	h.noConfirm()
+	if _, outs := h.core.calls(); len(outs) != 0 {
+		t.Fatalf("Cancel logged out %v", outs)
+	}
+	h.click("logout-all")
+	h.confirm().reply <- answerYes{yes: true}
+	h.menu(h.labelIs("status:alpha", "alpha — logged out"), "logged out")
+	if _, outs := h.core.calls(); len(outs) != 1 || outs[0] != "*" {
+		t.Errorf("logouts %v", outs)
+	}
+
+	h.core.mu.Lock()
+	h.core.sessions["alpha"] = h.clock.Now().Add(time.Hour)
+	h.core.mu.Unlock()
+	h.sync()
+	h.click("logout-all") // one session: no question
+	h.menu(h.labelIs("status:alpha", "alpha — logged out"), "logged out without a question")
+	h.noConfirm()
+}
+
+// blockingCore's reads wait until released: a FIFO or a hung disk.
+type blockingCore struct {
+	*fakeCore
+	mu    sync.Mutex
+	block chan struct{}
+}
+
+func (c *blockingCore) SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error) {
+	c.mu.Lock()
+	b := c.block
+	c.mu.Unlock()
+	if b != nil {
+		<-b
+	}
+	return c.fakeCore.SnapshotAndKeys()
+}
+
+// A read that never ends does not freeze the menu: clicks are still
+// handled and Quit still quits.
+func TestReadOffTheLoop(t *testing.T) {
+	h := newHarness(t, "alpha")
+	bc := &blockingCore{fakeCore: h.core}
+	h.start(func(c *Config) { c.Core = bc })
+	bc.mu.Lock()
+	bc.block = make(chan struct{}) // never closed
+	bc.mu.Unlock()
+	h.app.Post(Refresh{})
+	handledEvent[Refresh](h, "Refresh not handled")
+	h.click("autostart")
+	m := h.menu(func(m Menu) bool { it, _ := m.Item(IDAutostart); return it.Checked }, "Start at login checked while a read hangs")
+	if it, _ := m.Item("status:alpha"); it.Label != "alpha — logged out" {
+		t.Errorf("the last good state is gone: %q", it.Label)
+	}
+	h.quit()
+}
+
+// Before the first read ends the menu says it is reading, and the icon
+// and tooltip are there already.
+func TestSlowFirstRead(t *testing.T) {
+	h := newHarness(t, "alpha")
+	bc := &blockingCore{fakeCore: h.core, block: make(chan struct{})}
+	fire := make(chan time.Time, 1)
+	fire <- time.Time{}
+	first := true
+	after := func(time.Duration) <-chan time.Time {
+		if first { // the first timer asked for is the read's patience
+			first = false
+			return fire
+		}
+		return nil
+	}
+	h.t.Cleanup(func() { close(bc.block) })
+	h.start(func(c *Config) { c.Core = bc; c.After = after })
+	m := h.last
+	if _, ok := m.Item(IDReading); !ok || m.Icon != assets.IconIdle || m.Tooltip != "awsmfa: reading the AWS files…" {
+		t.Errorf("first menu:\n%s\ntooltip %q", visible(m), m.Tooltip)
+	}
+}
+
+func TestLoginHintAndAutostartRefused(t *testing.T) {
+	h := newHarness(t, "alpha")
+	h.start(func(c *Config) {
+		c.LoginHint = func(p string) string { return "demo " + p }
+		c.AutostartUnavailable = "built by go run"
+	})
+	m := h.sync()
+	if it, _ := m.Item(IDAutostart); it.Enabled || it.Tooltip != "built by go run" {
+		t.Errorf("Start at login %+v", it)
+	}
+	h.click("autostart")
+	if n := h.note(); n.body != "built by go run" {
+		t.Errorf("refusal %+v", n)
+	}
+	if len(h.auto.enabled) != 0 {
+		t.Errorf("enabled %v", h.auto.enabled)
+	}
+	h.click("login:alpha")
+	h.ask().reply <- answer{code: "123456"}
+	if n := h.note(); n.body != "demo alpha" {
+		t.Errorf("logged-in body %q", n.body)
+	}
+}
+
