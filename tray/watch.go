@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -29,7 +30,7 @@ const (
 // which a watch on the old file would miss. Symlinked files are watched at
 // their target too.
 func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.Logger) error {
-	w := &watcher{files: map[string]bool{}, dirs: map[string]bool{}, log: log}
+	w := &watcher{files: map[string]bool{}, dirs: map[string]bool{}, anc: map[string]bool{}, log: log}
 	for _, f := range files {
 		if f == "" {
 			continue
@@ -84,10 +85,22 @@ func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.L
 			if !ok {
 				return fmt.Errorf("fsnotify closed")
 			}
-			if w.dirs[filepath.Clean(ev.Name)] && ev.Has(fsnotify.Remove|fsnotify.Rename) {
-				w.dirs[filepath.Clean(ev.Name)] = false // the folder went away
+			name := filepath.Clean(ev.Name)
+			if w.dirs[name] && ev.Has(fsnotify.Remove|fsnotify.Rename) {
+				// The folder went away: watch the nearest folder above it
+				// instead, so its return is seen at once.
+				w.dirs[name] = false
+				w.arm()
+				timer.Reset(debounce)
 			}
-			if w.files[filepath.Clean(ev.Name)] {
+			if w.files[name] {
+				timer.Reset(debounce)
+			}
+			if ev.Has(fsnotify.Create|fsnotify.Rename) && w.onPath(name) {
+				// A folder on the way to one we want came (back): watch
+				// it, and read, since files may be in it already.
+				w.resolve()
+				w.arm()
 				timer.Reset(debounce)
 			}
 		case err, ok := <-errs:
@@ -113,6 +126,7 @@ type watcher struct {
 	fs    *fsnotify.Watcher
 	files map[string]bool // the files and their symlink targets
 	dirs  map[string]bool // folder -> watched
+	anc   map[string]bool // folders above a missing one, watched until it exists
 	log   *slog.Logger
 }
 
@@ -130,11 +144,14 @@ func (w *watcher) resolve() {
 	}
 }
 
-// arm watches every folder not yet watched.
+// arm watches every folder not yet watched; for one that does not exist
+// (~/.aws deleted, or not made yet), the nearest folder above it that
+// does, until it is back.
 func (w *watcher) arm() {
 	if w.fs == nil {
 		return
 	}
+	want := map[string]bool{}
 	for d, ok := range w.dirs {
 		if ok {
 			continue
@@ -142,11 +159,39 @@ func (w *watcher) arm() {
 		if err := w.fs.Add(d); err != nil {
 			if !os.IsNotExist(err) {
 				w.log.Warn("cannot watch folder; polling it", "dir", d, "err", err)
+				continue
+			}
+			for up := filepath.Dir(d); up != d; d, up = up, filepath.Dir(up) {
+				if fi, err := os.Stat(up); err == nil && fi.IsDir() {
+					want[up] = true
+					break
+				}
 			}
 			continue
 		}
 		w.dirs[d] = true
 	}
+	for a := range w.anc {
+		if !want[a] && !w.dirs[a] {
+			w.fs.Remove(a)
+		}
+		delete(w.anc, a)
+	}
+	for a := range want {
+		if w.dirs[a] || w.fs.Add(a) == nil {
+			w.anc[a] = true
+		}
+	}
+}
+
+// onPath reports whether p is a missing folder we want, or above one.
+func (w *watcher) onPath(p string) bool {
+	for d, ok := range w.dirs {
+		if !ok && (d == p || strings.HasPrefix(d, p+string(filepath.Separator))) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *watcher) unwatched() bool {

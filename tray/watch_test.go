@@ -105,3 +105,49 @@ func armed(t *testing.T, ch <-chan struct{}, f string) {
 	}
 	t.Fatal("watcher never reported a change")
 }
+
+// Issue 9: ~/.aws deleted and made again. The folder's return is seen at
+// once (not at the next 30 s poll), and so are later edits in the new one.
+func TestWatchFolderRecreated(t *testing.T) {
+	home := t.TempDir()
+	aws := filepath.Join(home, ".aws")
+	if err := os.Mkdir(aws, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cred := filepath.Join(aws, "credentials")
+	if err := os.WriteFile(cred, []byte("[a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ch := startWatch(t, cred, filepath.Join(aws, "config"))
+	armed(t, ch, cred)
+
+	if err := os.RemoveAll(aws); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "deleting ~/.aws")
+	drain(ch)
+	if err := os.Mkdir(aws, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cred, []byte("[b]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "making ~/.aws again with a credentials file")
+	drain(ch)
+	if err := os.WriteFile(cred, []byte("[c]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "an edit in the new ~/.aws")
+}
+
+// drain empties ch once the debounce of what caused it has passed.
+func drain(ch <-chan struct{}) {
+	time.Sleep(2 * debounce)
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
+}
