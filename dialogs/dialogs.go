@@ -25,6 +25,7 @@ type Zenity struct {
 var (
 	_ tray.Dialogs   = Zenity{}
 	_ tray.Confirmer = Zenity{}
+	_ tray.Raiser    = Zenity{}
 )
 
 // Button labels of the keychain question (tray.KeychainConfirmOK).
@@ -57,8 +58,10 @@ func CodeText(loc locale.Locale, profile, serial, hint string) string {
 // closing the window or ctx ending give an error wrapping
 // session.ErrCanceled; the dialog closes when ctx ends.
 func (z Zenity) AskCode(ctx context.Context, profile, serial, hint string) (string, error) {
+	title := Title(z.Locale, profile)
+	defer opened(ctx, title)()
 	code, err := zenity.Entry(CodeText(z.Locale, profile, serial, hint),
-		zenity.Title(Title(z.Locale, profile)),
+		zenity.Title(title),
 		zenity.Context(ctx))
 	if err != nil {
 		return "", canceled(ctx, err)
@@ -68,6 +71,7 @@ func (z Zenity) AskCode(ctx context.Context, profile, serial, hint string) (stri
 
 // ShowError shows text in an error dialog titled title.
 func (z Zenity) ShowError(ctx context.Context, title, text string) error {
+	defer opened(ctx, z.Locale.Text(title))()
 	err := zenity.Error(z.Locale.Text(text),
 		zenity.Title(z.Locale.Text(title)),
 		zenity.ErrorIcon,
@@ -83,6 +87,7 @@ func (z Zenity) ShowError(ctx context.Context, title, text string) error {
 // ctx ending closes the dialog and gives an error wrapping
 // session.ErrCanceled.
 func (z Zenity) Confirm(ctx context.Context, title, text, ok string) (bool, error) {
+	defer opened(ctx, z.Locale.Text(title))()
 	err := zenity.Question(z.Locale.Text(text),
 		zenity.Title(z.Locale.Text(title)),
 		zenity.QuestionIcon,
