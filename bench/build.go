@@ -5,10 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
-// binaries are built the way releases are: -trimpath -ldflags "-s -w".
+// binaries are built the way releases are: -trimpath -ldflags "-s -w",
+// and on Linux without cgo (packaging/build.sh), which also keeps libc's
+// pages out of the tray's memory.
 type binaries struct {
 	awsmfa, tray, nop string
 }
@@ -25,6 +28,9 @@ func build(root, out string) (binaries, error) {
 		args := append(append([]string{"build"}, buildFlags...), "-o", bin, pkg)
 		cmd := exec.Command("go", args...)
 		cmd.Dir = root
+		if runtime.GOOS == "linux" {
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return b, fmt.Errorf("go build %s: %w\n%s", pkg, err, strings.TrimSpace(string(out)))
 		}
@@ -55,6 +61,6 @@ func sizesSection(b binaries) (*table, error) {
 		}
 		t.add(p.name, mib(fi.Size()), thousands(int(fi.Size())))
 	}
-	t.note("Built with `go build %s` for linux/amd64.", strings.Join([]string{"-trimpath", `-ldflags "-s -w"`}, " "))
+	t.note("Built with `CGO_ENABLED=0 go build %s` for linux/amd64, as packaging/build.sh does.", strings.Join([]string{"-trimpath", `-ldflags "-s -w"`}, " "))
 	return t, nil
 }

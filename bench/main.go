@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,7 +22,7 @@ type options struct {
 	traySettle time.Duration
 	trayIdle   time.Duration
 	trayEnv    []string
-	trayN      int
+	trayN      []int
 	keep       bool
 }
 
@@ -40,7 +41,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.traySettle, "tray-settle", 0, "tray: read RSS this long after start (default 60s, -quick 5s)")
 	fs.DurationVar(&o.trayIdle, "tray-idle", 0, "tray: idle window for CPU time (default 5m, -quick 10s)")
 	trayEnv := fs.String("tray-env", "", "tray: extra KEY=VALUE settings, space-separated (e.g. GOGC=50)")
-	fs.IntVar(&o.trayN, "tray-profiles", 20, "tray: number of MFA profiles in its files")
+	trayN := fs.String("tray-profiles", "20,1000", "tray: numbers of MFA profiles in its files, comma-separated (one run each)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temp folder (binaries, files, tray log)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -79,6 +80,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		o.only[s] = true
 	}
 	o.trayEnv = strings.Fields(*trayEnv)
+	for _, f := range strings.Split(*trayN, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("-tray-profiles: %q is not a number of profiles", f)
+		}
+		o.trayN = append(o.trayN, n)
+	}
 	return o, nil
 }
 
@@ -178,8 +186,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.want("tray") {
 		step("tray")
-		t, err := traySection(bins, tmp, o)
-		report("Tray at rest", t, err)
+		for _, n := range o.trayN {
+			step(fmt.Sprintf("tray with %d profiles", n))
+			t, err := traySection(bins, tmp, o, n)
+			report(fmt.Sprintf("Tray at rest, %d profiles", n), t, err)
+		}
 	}
 	fmt.Fprintf(stdout, "\nReproduce: `go run ./bench%s` from the repository root (took %s).\n", argsText(args), time.Since(began).Round(time.Second))
 	// A plain closing line that CI can read as a test summary.

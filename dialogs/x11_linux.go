@@ -5,56 +5,51 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jezek/xgb"
-	"github.com/jezek/xgb/xproto"
 )
 
 // The zenity binary has no option to raise or place its window, so the
 // dialogs do it over X11 (also XWayland), finding the window by its title,
-// which names the profile. Each call makes its own short connection.
+// which names the profile. Each call makes its own short connection
+// (x11proto_linux.go).
 
 // xWindow is one viewable top-level window of ours.
 type xWindow struct {
-	id   xproto.Window
+	id   uint32
 	x, y int16
 }
 
 type xConn struct {
-	c     *xgb.Conn
-	root  xproto.Window
-	atoms map[string]xproto.Atom
+	*xClient
+	atoms map[string]uint32
 }
 
 func dialX() (*xConn, error) {
-	c, err := xgb.NewConn()
+	c, err := xDial()
 	if err != nil {
-		return nil, fmt.Errorf("connect to the X display: %w", err)
+		return nil, err
 	}
-	return &xConn{c: c, root: xproto.Setup(c).DefaultScreen(c).Root, atoms: map[string]xproto.Atom{}}, nil
+	return &xConn{xClient: c, atoms: map[string]uint32{}}, nil
 }
 
-func (x *xConn) close() { x.c.Close() }
-
-func (x *xConn) atom(name string) xproto.Atom {
+func (x *xConn) atom(name string) uint32 {
 	if a, ok := x.atoms[name]; ok {
 		return a
 	}
-	r, err := xproto.InternAtom(x.c, false, uint16(len(name)), name).Reply()
+	a, err := x.internAtom(name)
 	if err != nil {
 		return 0
 	}
-	x.atoms[name] = r.Atom
-	return r.Atom
+	x.atoms[name] = a
+	return a
 }
 
 // prop reads a window property's raw value.
-func (x *xConn) prop(w xproto.Window, name string) []byte {
-	r, err := xproto.GetProperty(x.c, false, w, x.atom(name), xproto.GetPropertyTypeAny, 0, 1<<16).Reply()
-	if err != nil || r == nil {
+func (x *xConn) prop(w uint32, name string) []byte {
+	v, err := x.getProperty(w, x.atom(name))
+	if err != nil {
 		return nil
 	}
-	return r.Value
+	return v
 }
 
 // hasWM reports whether an EWMH window manager runs.
@@ -62,22 +57,22 @@ func (x *xConn) hasWM() bool { return len(x.prop(x.root, "_NET_SUPPORTING_WM_CHE
 
 // candidates are the top-level client windows: the WM's list when there
 // is one, else the root's children and theirs (a frame holds the client).
-func (x *xConn) candidates() []xproto.Window {
+func (x *xConn) candidates() []uint32 {
 	if v := x.prop(x.root, "_NET_CLIENT_LIST"); len(v) >= 4 {
-		out := make([]xproto.Window, 0, len(v)/4)
+		out := make([]uint32, 0, len(v)/4)
 		for i := 0; i+4 <= len(v); i += 4 {
-			out = append(out, xproto.Window(xgb.Get32(v[i:])))
+			out = append(out, le.Uint32(v[i:]))
 		}
 		return out
 	}
-	tree, err := xproto.QueryTree(x.c, x.root).Reply()
+	kids, err := x.queryTree(x.root)
 	if err != nil {
 		return nil
 	}
-	out := append([]xproto.Window(nil), tree.Children...)
-	for _, w := range tree.Children {
-		if sub, err := xproto.QueryTree(x.c, w).Reply(); err == nil {
-			out = append(out, sub.Children...)
+	out := append([]uint32(nil), kids...)
+	for _, w := range kids {
+		if sub, err := x.queryTree(w); err == nil {
+			out = append(out, sub...)
 		}
 	}
 	return out
@@ -91,18 +86,14 @@ func (x *xConn) find(title string) []xWindow {
 		if len(name) == 0 {
 			name = x.prop(w, "WM_NAME")
 		}
-		if string(name) != title {
+		if string(name) != title || !x.viewable(w) {
 			continue
 		}
-		attr, err := xproto.GetWindowAttributes(x.c, w).Reply()
-		if err != nil || attr.MapState != xproto.MapStateViewable {
-			continue
-		}
-		pos, err := xproto.TranslateCoordinates(x.c, w, x.root, 0, 0).Reply()
+		px, py, err := x.position(w)
 		if err != nil {
 			continue
 		}
-		out = append(out, xWindow{id: w, x: pos.DstX, y: pos.DstY})
+		out = append(out, xWindow{id: w, x: px, y: py})
 	}
 	return out
 }
@@ -110,25 +101,28 @@ func (x *xConn) find(title string) []xWindow {
 // raise brings w to the top and gives it the focus: through the window
 // manager when there is one (source 2, as a pager asks, which focus
 // stealing prevention lets through), else directly.
-func (x *xConn) raise(w xproto.Window) error {
+func (x *xConn) raise(w uint32) error {
 	if x.hasWM() {
-		ev := xproto.ClientMessageEvent{
-			Format: 32, Window: w, Type: x.atom("_NET_ACTIVE_WINDOW"),
-			Data: xproto.ClientMessageDataUnionData32New([]uint32{2, 0, 0, 0, 0}),
+		if err := x.clientMessage(w, x.atom("_NET_ACTIVE_WINDOW"), 2, 0, 0, 0, 0); err != nil {
+			return err
 		}
-		return xproto.SendEventChecked(x.c, false, x.root,
-			xproto.EventMaskSubstructureRedirect|xproto.EventMaskSubstructureNotify, string(ev.Bytes())).Check()
+		return x.sync()
 	}
-	if err := xproto.ConfigureWindowChecked(x.c, w, xproto.ConfigWindowStackMode, []uint32{xproto.StackModeAbove}).Check(); err != nil {
+	if err := x.configure(w, 64, 0); err != nil { // stack mode: Above
 		return err
 	}
-	return xproto.SetInputFocusChecked(x.c, xproto.InputFocusParent, w, xproto.TimeCurrentTime).Check()
+	if err := x.setInputFocus(w); err != nil {
+		return err
+	}
+	return x.sync()
 }
 
-// move places w's top-left corner at (x, y).
-func (x *xConn) move(w xproto.Window, px, py int16) error {
-	return xproto.ConfigureWindowChecked(x.c, w, xproto.ConfigWindowX|xproto.ConfigWindowY,
-		[]uint32{uint32(int32(px)), uint32(int32(py))}).Check()
+// move places w's top-left corner at (px, py).
+func (x *xConn) move(w uint32, px, py int16) error {
+	if err := x.configure(w, 1|2, uint32(int32(px)), uint32(int32(py))); err != nil {
+		return err
+	}
+	return x.sync()
 }
 
 var errNoWindow = errors.New("no such dialog window on the display")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -357,11 +358,19 @@ func (a *App) render() {
 	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
 		KeyStores: a.keyStores(), LoggingIn: a.loggingIn(), Reading: !a.reads.loaded})
-	if s := m.Shape(); s != a.lastShape {
+	s := m.Shape()
+	rebuilt := s != a.lastShape
+	if rebuilt {
 		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))
 		a.lastShape = s
 	}
 	a.cfg.Tray.Apply(m)
+	if rebuilt && a.reads.loaded {
+		// A new shape follows a read of changed files: give the read's
+		// and the old menu's garbage back to the system now, not over
+		// minutes (the tray sits idle for hours).
+		go debug.FreeOSMemory()
+	}
 }
 
 // nextWake is how long until the labels may change: the next wall-clock

@@ -17,21 +17,19 @@ import (
 // Items are updated in place while the menu's shape (its tree of item IDs)
 // stays the same, so the D-Bus IDs a client read stay valid; when the
 // shape changes (a profile appears or goes) the menu is rebuilt, because
-// systray can only append.
+// systray can only append. With the same shape the new menu is compared
+// with the last one position by position: no map per item.
 type SystrayAdapter struct {
 	log    *slog.Logger
 	clicks chan string
 
 	mu      sync.Mutex
 	shape   string
-	items   map[string]*systray.MenuItem
-	prev    map[string]Item
+	last    []Item              // the items last applied, in Walk order
+	mis     []*systray.MenuItem // their systray items (nil for separators)
 	icon    assets.IconState
 	iconSet bool
 	tooltip string
-
-	idsMu sync.Mutex
-	ids   map[*systray.MenuItem]string // for clicks, which come on D-Bus's goroutine
 }
 
 // NewSystrayAdapter is called from systray's onReady (or before Run).
@@ -45,14 +43,11 @@ func NewSystrayAdapter(log *slog.Logger) *SystrayAdapter {
 // Clicks delivers the IDs of clicked items.
 func (s *SystrayAdapter) Clicks() <-chan string { return s.clicks }
 
-// clicked relays one click. The buffer is deep; when it is full the click
-// waits, so none is lost.
+// clicked relays one click (on D-Bus's goroutine). The buffer is deep;
+// when it is full the click waits, so none is lost.
 func (s *SystrayAdapter) clicked(mi *systray.MenuItem) {
-	s.idsMu.Lock()
-	id, ok := s.ids[mi]
-	s.idsMu.Unlock()
-	if ok {
-		s.clicks <- id
+	if mi.Tag != "" {
+		s.clicks <- mi.Tag
 	}
 }
 
@@ -75,46 +70,36 @@ func (s *SystrayAdapter) Apply(m Menu) {
 			return
 		}
 		// Most items are as they were (on a tick only the times left
-		// move): one map lookup and a comparison each.
+		// move): one comparison each.
+		i := 0
 		m.Walk(func(it Item, _ int) {
-			old, ok := s.prev[it.ID] // separators are not kept, so never updated
-			if !ok || old.same(it) {
-				return
+			if mi := s.mis[i]; mi != nil && !s.last[i].same(it) {
+				it.Children = nil
+				update(mi, s.last[i], it)
+				s.last[i] = it
 			}
-			it.Children = nil
-			update(s.items[it.ID], old, it)
-			s.prev[it.ID] = it
+			i++
 		})
 	})
 }
 
 func (s *SystrayAdapter) rebuild(m Menu) {
-	if s.items != nil {
-		systray.ResetMenu() // closes every ClickedCh, ending the relays
+	if s.last != nil {
+		systray.ResetMenu()
 	}
-	s.items = map[string]*systray.MenuItem{}
-	s.prev = map[string]Item{}
+	s.last, s.mis = s.last[:0], s.mis[:0]
 	s.add(nil, m.Items)
-	ids := make(map[*systray.MenuItem]string, len(s.items))
-	for id, mi := range s.items {
-		ids[mi] = id
-	}
-	s.idsMu.Lock()
-	s.ids = ids
-	s.idsMu.Unlock()
 }
 
-// add appends items under parent (nil: the menu itself).
+// add appends items under parent (nil: the menu itself), in Walk order.
 func (s *SystrayAdapter) add(parent *systray.MenuItem, items []Item) {
 	for _, it := range items {
 		var mi *systray.MenuItem
 		switch {
 		case it.Kind == KindSeparator && parent == nil:
 			systray.AddSeparator()
-			continue
 		case it.Kind == KindSeparator:
 			parent.AddSeparator()
-			continue
 		case it.Kind == KindCheckbox && parent == nil:
 			mi = systray.AddMenuItemCheckbox(it.Label, it.Tooltip, it.Checked)
 		case it.Kind == KindCheckbox:
@@ -126,13 +111,28 @@ func (s *SystrayAdapter) add(parent *systray.MenuItem, items []Item) {
 		}
 		kids := it.Children
 		it.Children = nil
-		// Start from the zero Item so update sets every flag.
-		update(mi, Item{Label: it.Label, Tooltip: it.Tooltip, Checked: it.Checked, Enabled: true}, it)
-		s.items[it.ID], s.prev[it.ID] = mi, it
+		if mi != nil {
+			mi.Tag = it.ID
+			// Start from the zero Item so update sets every flag.
+			update(mi, Item{Label: it.Label, Tooltip: it.Tooltip, Checked: it.Checked, Enabled: true}, it)
+		}
+		s.last, s.mis = append(s.last, it), append(s.mis, mi)
 		if len(kids) > 0 {
 			s.add(mi, kids)
 		}
 	}
+}
+
+// item returns the systray item with id (tests).
+func (s *SystrayAdapter) item(id string) *systray.MenuItem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, it := range s.last {
+		if it.ID == id {
+			return s.mis[i]
+		}
+	}
+	return nil
 }
 
 // update changes only what differs, since each setter emits D-Bus signals.

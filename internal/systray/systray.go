@@ -62,6 +62,10 @@ type MenuItem struct {
 	isCheckable bool
 	// parent item, for sub menus
 	parent *MenuItem
+
+	// Tag is the app's own name for the item (awsmfa: so a click handler
+	// needs no map from items to names).
+	Tag string
 }
 
 func (item *MenuItem) String() string {
@@ -73,8 +77,12 @@ func (item *MenuItem) String() string {
 
 // newMenuItem returns a populated MenuItem object
 func newMenuItem(title string, tooltip string, parent *MenuItem) *MenuItem {
+	var clicked chan struct{}
+	if clickFunc == nil { // awsmfa: no channel when clicks go to clickFunc
+		clicked = make(chan struct{})
+	}
 	item := &MenuItem{
-		ClickedCh:   make(chan struct{}),
+		ClickedCh:   clicked,
 		id:          currentID.Add(1),
 		title:       title,
 		tooltip:     tooltip,
@@ -346,6 +354,6 @@ func systrayMenuItemSelected(id uint32) {
 var clickFunc func(*MenuItem)
 
 // SetClickFunc makes f receive every click, on the goroutine that got it
-// (it must not block for long); ClickedCh then stays silent. Call it
-// before Run.
+// (it must not block for long); items made after it have no ClickedCh.
+// Call it before adding items.
 func SetClickFunc(f func(*MenuItem)) { clickFunc = f }

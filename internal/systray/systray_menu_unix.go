@@ -50,7 +50,7 @@ func copyLayout(in *menuLayout, depth int32) *menuLayout {
 		depth--
 		out.V2 = make([]dbus.Variant, len(in.V2))
 		for i, v := range in.V2 {
-			out.V2[i] = dbus.MakeVariant(copyLayout(v.Value().(*menuLayout), depth))
+			out.V2[i] = layoutVariant(copyLayout(v.Value().(*menuLayout), depth))
 		}
 	} else {
 		out.V2 = []dbus.Variant{}
@@ -247,7 +247,7 @@ func addOrUpdateMenuItem(item *MenuItem) {
 				}
 			}
 		}
-		parent.V2 = append(parent.V2, dbus.MakeVariant(layout))
+		parent.V2 = append(parent.V2, layoutVariant(layout))
 		index()[layout.V0] = layout
 	}
 
@@ -282,7 +282,7 @@ func addSeparator(id uint32, parent uint32) {
 		},
 		V2: []dbus.Variant{},
 	}
-	menu.V2 = append(menu.V2, dbus.MakeVariant(layout))
+	menu.V2 = append(menu.V2, layoutVariant(layout))
 	index()[layout.V0] = layout
 	layoutChanged()
 }
@@ -296,7 +296,7 @@ func applyItemToLayout(in *MenuItem, out *menuLayout) []string {
 		if old, ok := out.V1[k]; ok && old.Value() == v {
 			return
 		}
-		out.V1[k] = dbus.MakeVariant(v)
+		out.V1[k] = propVariant(v)
 		changed = append(changed, k)
 	}
 	set("enabled", !in.disabled)
@@ -323,6 +323,33 @@ func findLayout(id int32) (*menuLayout, bool) {
 	// awsmfa: an index instead of a walk of the whole tree per call.
 	m, ok := index()[id]
 	return m, ok
+}
+
+// awsmfa: variants made with a known signature: dbus.MakeVariant finds it
+// by reflection, and allocates it, on every call.
+var (
+	layoutSig = dbus.SignatureOf(&menuLayout{})
+	propSigs  = map[string]dbus.Signature{}
+)
+
+func init() {
+	for _, v := range []any{"", true, 0, int32(0)} {
+		propSigs[fmt.Sprintf("%T", v)] = dbus.SignatureOf(v)
+	}
+}
+
+func layoutVariant(m *menuLayout) dbus.Variant { return dbus.MakeVariantWithSignature(m, layoutSig) }
+
+func propVariant(v any) dbus.Variant {
+	switch v.(type) {
+	case string:
+		return dbus.MakeVariantWithSignature(v, propSigs["string"])
+	case bool:
+		return dbus.MakeVariantWithSignature(v, propSigs["bool"])
+	case int:
+		return dbus.MakeVariantWithSignature(v, propSigs["int"])
+	}
+	return dbus.MakeVariant(v)
 }
 
 // index maps item IDs to their layouts; the caller holds menuLock.

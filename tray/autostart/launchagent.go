@@ -1,7 +1,6 @@
 package autostart
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/xml"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/template"
 	"unicode"
 	"unicode/utf8"
 )
@@ -20,15 +18,12 @@ import (
 //go:embed launchagent.plist.tmpl
 var plistTmplText string
 
-var plistTmpl = template.Must(template.New("plist").Funcs(template.FuncMap{
-	"xml": func(s string) (string, error) {
-		var b strings.Builder
-		if err := xml.EscapeText(&b, []byte(s)); err != nil {
-			return "", err
-		}
-		return b.String(), nil
-	},
-}).Parse(plistTmplText))
+// xmlText escapes s for an XML text node.
+func xmlText(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // writes to a strings.Builder never fail
+	return b.String()
+}
 
 // launchAgentPath is ~/Library/LaunchAgents/<AppID>.plist.
 func launchAgentPath() (string, error) {
@@ -50,12 +45,8 @@ func renderLaunchAgent(exe string) ([]byte, error) {
 			return nil, errors.New("autostart: binary path holds a control character")
 		}
 	}
-	var b bytes.Buffer
-	err := plistTmpl.Execute(&b, struct{ Label, Program string }{AppID, exe})
-	if err != nil {
-		return nil, fmt.Errorf("render launch agent: %w", err)
-	}
-	return b.Bytes(), nil
+	// Plain replacement, not text/template (see renderDesktop).
+	return []byte(strings.NewReplacer("{{xml .Label}}", xmlText(AppID), "{{xml .Program}}", xmlText(exe)).Replace(plistTmplText)), nil
 }
 
 // plistValue is one value element of a plist: <string>, <true/>, <array>...
