@@ -192,4 +192,3 @@ func TestLoginHintAndAutostartRefused(t *testing.T) {
 		t.Errorf("logged-in body %q", n.body)
 	}
 }
-

@@ -19,7 +19,6 @@ import (
 //go:embed awsmfa-tray.desktop.tmpl
 var desktopTmplText string
 
-
 // xdgAutostartPath is $XDG_CONFIG_HOME/autostart/awsmfa-tray.desktop, with
 // ~/.config when XDG_CONFIG_HOME is unset or relative (the spec says to
 // ignore relative values).
