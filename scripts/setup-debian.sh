@@ -24,10 +24,12 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # xfce4-panel, dunst: a real panel and notification daemon for screenshots.
 # zsh, fish, bash-completion: awsmfa env, exec and completion in real shells.
 # groff-base, man-db: render and install-check the awsmfa(1) man page.
+# fontconfig, fonts-dejavu-core: fc-query tells which characters DejaVu Sans
+#   (a plain desktop's only font) draws; every tray label must be among them.
 packages=(awscli xvfb zenity xdotool dbus desktop-file-utils gnome-keyring rpm libglib2.0-bin
   python3-botocore python3-boto3 strace acl attr stress-ng
   wine wine64 gcc-mingw-w64-x86-64-win32 xfce4-panel dunst
-  zsh fish bash-completion groff-base man-db)
+  zsh fish bash-completion groff-base man-db fontconfig fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

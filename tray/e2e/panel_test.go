@@ -1,0 +1,277 @@
+//go:build linux
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// The tray as a person sees it: xfce4-panel hosting the StatusNotifierItem
+// and dunst showing the notices, on our Xvfb and a bus of their own (the
+// harness's bus has the test's own watcher and notification daemon). The
+// pictures land in artifacts/panel-*.png for a person to judge; the test
+// checks only that each step happened.
+
+const panelXML = `<?xml version="1.0" encoding="UTF-8"?>
+<channel name="xfce4-panel" version="1.0">
+  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="size" type="uint" value="30"/>
+      <property name="plugin-ids" type="array">
+        <value type="int" value="1"/>
+        <value type="int" value="2"/>
+      </property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="separator">
+      <property name="expand" type="bool" value="true"/>
+      <property name="style" type="uint" value="0"/>
+    </property>
+    <property name="plugin-2" type="string" value="systray">
+      <property name="square-icons" type="bool" value="true"/>
+    </property>
+  </property>
+</channel>
+`
+
+// startDesktopPart starts one program of the fake desktop with env, killed
+// at the end of the test.
+func startDesktopPart(t *testing.T, env []string, name string, args ...string) *syncBuffer {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("%s said:\n%s", filepath.Base(name), out.String())
+		}
+	})
+	return out
+}
+
+func waitName(t *testing.T, conn *dbus.Conn, name string) {
+	t.Helper()
+	eventually(t, dialogWait, name+" on the desktop's bus", func() error {
+		var owner string
+		if err := conn.BusObject().Call("org.freedesktop.DBus.GetNameOwner", 0, name).Store(&owner); err != nil {
+			return err
+		}
+		return nil
+	})
+}
+
+// shotScreen saves the whole screen once it has changed from before (or
+// after a short wait if before is nil), as artifacts/name.png.
+func shotScreen(t *testing.T, name string, before *image.RGBA) *image.RGBA {
+	t.Helper()
+	var img *image.RGBA
+	err := poll(5*time.Second, func() error {
+		var err error
+		if img, err = x11Screenshot(harness.display, image.Rectangle{}); err != nil {
+			return err
+		}
+		if before != nil && bytes.Equal(img.Pix, before.Pix) {
+			return fmt.Errorf("the screen has not changed yet")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+	if img != nil {
+		path := filepath.Join(harness.artifacts, name+".png")
+		if err := savePNG(path, img); err != nil {
+			t.Logf("screenshot: %v", err)
+		} else {
+			t.Logf("screenshot saved to %s", path)
+		}
+	}
+	return img
+}
+
+// panelIcon finds where the panel draws our item: the rightmost part of the
+// panel window at the top of the screen.
+func panelIcon(t *testing.T) (x, y int) {
+	t.Helper()
+	var r image.Rectangle
+	eventually(t, dialogWait, "the panel's window", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		out, err := xdotool(ctx, "search", "--onlyvisible", "--class", "xfce4-panel")
+		if err != nil {
+			return err
+		}
+		for _, id := range strings.Fields(out) {
+			if rr, err := windowRect(id); err == nil && rr.Dx() > 500 {
+				r = rr
+				return nil
+			}
+		}
+		return fmt.Errorf("no panel-sized window among %q", out)
+	})
+	return r.Max.X - r.Dy()/2 - 2, r.Min.Y + r.Dy()/2
+}
+
+func TestTrayOnARealPanel(t *testing.T) {
+	needHarness(t)
+	if harness.trayErr != nil {
+		t.Fatal(harness.trayErr)
+	}
+	xfconfd, _ := filepath.Glob("/usr/lib/*/xfce4/xfconf/xfconfd")
+	for _, tool := range []string{"xfce4-panel", "dunst", "dbus-daemon"} {
+		if _, err := exec.LookPath(tool); err != nil || len(xfconfd) == 0 {
+			msg := "the panel screenshots need xfce4-panel, xfconf and dunst (apt-get install xfce4-panel dunst)"
+			if os.Getenv("CI") == "true" {
+				t.Fatal(msg)
+			}
+			t.Skip(msg)
+		}
+	}
+	w := newWorld(t)
+	w.addProfile("prod", time.Now().Add(5*time.Hour+42*time.Minute))
+	w.addProfile("old", time.Date(2020, 3, 1, 12, 0, 0, 0, time.UTC))
+	// [keychain] on prod: its keys marked as moved.
+	cred := bytes.Replace(w.credentials(), []byte("[prodPerm]\naws_access_key_id = "+w.user.AccessKeyID+"\naws_secret_access_key = "+w.user.SecretAccessKey+"\n"),
+		[]byte("[prodPerm]\nawsmfa_keychain = true\n"), 1)
+	if err := os.WriteFile(w.credPath, cred, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	pb := startPrivateBus(t)
+	conn, err := dbus.Connect(pb.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	env := withBus(w.env(), pb.addr)
+	cfgDir := filepath.Join(w.home, ".config", "xfce4", "xfconf", "xfce-perchannel-xml")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfgDir, "xfce4-panel.xml"), []byte(panelXML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startDesktopPart(t, env, xfconfd[0])
+	waitName(t, conn, "org.xfce.Xfconf")
+	startDesktopPart(t, env, "xfce4-panel", "--disable-wm-check")
+	waitName(t, conn, watcherName)
+	startDesktopPart(t, env, "dunst")
+	waitName(t, conn, notifierName)
+
+	empty := shotScreen(t, "panel-empty", nil)
+	a := startApp(t, harness.tray, env)
+	eventually(t, menuWait, "the item drawn", func() error {
+		look, err := readItem(conn, a.pid)
+		if err != nil {
+			return err
+		}
+		return look.drawn()
+	})
+	shotScreen(t, "panel-icon", empty)
+
+	// Open the menu the way a person does: a click on the icon.
+	x, y := panelIcon(t)
+	before, _ := x11Screenshot(harness.display, image.Rectangle{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		t.Fatal(err)
+	}
+	shotScreen(t, "panel-menu", before)
+	if _, err := xdotool(ctx, "key", "Escape"); err != nil {
+		t.Fatal(err)
+	}
+
+	// A login from the menu, and dunst's notice of it.
+	menu := &menuClient{obj: conn.Object(itemBusName(a.pid), menuPath)}
+	var root menuItem
+	eventually(t, menuWait, "Login myaccount in the menu", func() error {
+		var err error
+		if root, err = menu.Layout(); err != nil {
+			return err
+		}
+		if _, ok := root.Find(exactly(loginLabel(profile))); !ok {
+			return fmt.Errorf("not yet:\n%s", root)
+		}
+		return nil
+	})
+	li, _ := root.Find(exactly(loginLabel(profile)))
+	if err := menu.Click(li.ID); err != nil {
+		t.Fatal(err)
+	}
+	win := waitWindow(t, dialogTitle(w.lcAll))
+	screenshot(t, win, "panel-login-dialog")
+	before, _ = x11Screenshot(harness.display, image.Rectangle{})
+	typeInto(t, win, w.code())
+	w.waitSession(loginWait)
+	shotScreen(t, "panel-notice", before)
+
+	// Seven profiles: a submenu each. Open the menu and the first one.
+	for _, n := range []string{"s1", "s2", "s10", "stage"} {
+		w.addProfile(n, time.Time{})
+	}
+	eventually(t, menuWait, "the submenus", func() error {
+		r, err := menu.Layout()
+		if err != nil {
+			return err
+		}
+		if it, ok := r.Find(prefixed("prod [keychain]" + dash(w.lcAll))); !ok || len(it.Children) == 0 {
+			return fmt.Errorf("no submenu yet:\n%s", r)
+		}
+		return nil
+	})
+	before, _ = x11Screenshot(harness.display, image.Rectangle{})
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		t.Fatal(err)
+	}
+	opened := shotScreen(t, "panel-menu-submenus", before)
+	// The first row sits just below the panel, under the pointer's x.
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x-60), strconv.Itoa(y+32)); err != nil {
+		t.Fatal(err)
+	}
+	// First the row lights up, then (after GTK's hover delay) the
+	// submenu opens.
+	var lit *image.RGBA
+	eventually(t, dialogWait, "the row under the pointer lit", func() error {
+		var err error
+		if lit, err = x11Screenshot(harness.display, image.Rectangle{}); err != nil {
+			return err
+		}
+		if bytes.Equal(lit.Pix, opened.Pix) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	if _, err := xdotool(ctx, "key", "Right"); err != nil { // the keyboard's way in
+		t.Fatal(err)
+	}
+	shotScreen(t, "panel-submenu-open", lit)
+	xdotool(ctx, "key", "Escape")
+	xdotool(ctx, "key", "Escape")
+}
