@@ -87,8 +87,9 @@ func waitName(t *testing.T, conn *dbus.Conn, name string) {
 }
 
 // shotScreen saves the whole screen once it has changed from before (or
-// after a short wait if before is nil), as artifacts/name.png.
-func shotScreen(t *testing.T, name string, before *image.RGBA) *image.RGBA {
+// after a short wait if before is nil), as artifacts/name.png, and the part
+// that differs from base (before when base is nil) as name-crop.png.
+func shotScreen(t *testing.T, name string, before *image.RGBA, base ...*image.RGBA) *image.RGBA {
 	t.Helper()
 	var img *image.RGBA
 	err := poll(5*time.Second, func() error {
@@ -111,8 +112,37 @@ func shotScreen(t *testing.T, name string, before *image.RGBA) *image.RGBA {
 		} else {
 			t.Logf("screenshot saved to %s", path)
 		}
+		// And the part that changed, with the panel above it: what a
+		// person looks at.
+		from := before
+		if len(base) > 0 {
+			from = base[0]
+		}
+		if from != nil {
+			if r := changed(from, img); !r.Empty() {
+				r = image.Rect(r.Min.X-8, 0, r.Max.X+8, r.Max.Y+8).Intersect(img.Bounds())
+				if err := savePNG(filepath.Join(harness.artifacts, name+"-crop.png"), img.SubImage(r).(*image.RGBA)); err != nil {
+					t.Logf("screenshot: %v", err)
+				}
+			}
+		}
 	}
 	return img
+}
+
+// changed is the bounding box of the pixels that differ.
+func changed(a, b *image.RGBA) image.Rectangle {
+	var r image.Rectangle
+	bd := a.Bounds().Intersect(b.Bounds())
+	for y := bd.Min.Y; y < bd.Max.Y; y++ {
+		for x := bd.Min.X; x < bd.Max.X; x++ {
+			i, j := a.PixOffset(x, y), b.PixOffset(x, y)
+			if !bytes.Equal(a.Pix[i:i+3], b.Pix[j:j+3]) {
+				r = r.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return r
 }
 
 // panelIcon finds where the panel draws our item: the rightmost part of the
@@ -246,11 +276,11 @@ func TestTrayOnARealPanel(t *testing.T) {
 		}
 		return nil
 	})
-	before, _ = x11Screenshot(harness.display, image.Rectangle{})
+	closed, _ := x11Screenshot(harness.display, image.Rectangle{})
 	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
 		t.Fatal(err)
 	}
-	opened := shotScreen(t, "panel-menu-submenus", before)
+	opened := shotScreen(t, "panel-menu-submenus", closed)
 	// The first row sits just below the panel, under the pointer's x.
 	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x-60), strconv.Itoa(y+32)); err != nil {
 		t.Fatal(err)
@@ -271,7 +301,7 @@ func TestTrayOnARealPanel(t *testing.T) {
 	if _, err := xdotool(ctx, "key", "Right"); err != nil { // the keyboard's way in
 		t.Fatal(err)
 	}
-	shotScreen(t, "panel-submenu-open", lit)
+	shotScreen(t, "panel-submenu-open", lit, closed)
 	xdotool(ctx, "key", "Escape")
 	xdotool(ctx, "key", "Escape")
 }
