@@ -136,7 +136,9 @@ type App struct {
 	imports   map[string]bool       // profiles whose keychain move is running
 	keys      map[string]session.KeyLocation
 	alerts    *session.Alerts
-	lastShape string
+	lastShape uint64
+	stores    map[string]session.KeyStore // the part of keys the menu shows
+	labels    LabelCache
 	reads     reads // the reads of the files, which run off the loop
 	// confirming is set while the "Logout all" question is open.
 	confirming bool
@@ -309,6 +311,7 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	case LogoutAll:
 		a.logoutAll(ctx)
 	case LogoutAllAnswer:
+		a.log.Info("logout all: answered", "yes", ev.Yes)
 		a.confirming = false
 		if ev.Yes {
 			a.startLogout("")
@@ -357,8 +360,8 @@ func (a *App) render() {
 		}
 	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
-		KeyStores: a.keyStores(), LoggingIn: a.loggingIn(), Reading: !a.reads.loaded})
-	s := m.Shape()
+		KeyStores: a.stores, LoggingIn: a.loggingIn(), Reading: !a.reads.loaded, Cache: &a.labels})
+	s := m.ShapeKey()
 	rebuilt := s != a.lastShape
 	if rebuilt {
 		a.log.Info("menu rebuilt", "profiles", len(a.snap.Profiles))

@@ -28,18 +28,6 @@ func KeychainMovedBody(profile, longTerm string) string {
 		"To undo: awsmfa keychain export --profile " + profile
 }
 
-// keyStores is the part of a.keys the menu shows.
-func (a *App) keyStores() map[string]session.KeyStore {
-	if len(a.keys) == 0 {
-		return nil
-	}
-	out := make(map[string]session.KeyStore, len(a.keys))
-	for p, l := range a.keys {
-		out[p] = l.Store
-	}
-	return out
-}
-
 // startKeychain asks to confirm, then moves a profile's long-term keys into
 // the keychain, off the loop: the dialog waits for the user and the core
 // calls STS. A second click while that profile's flow runs is ignored.

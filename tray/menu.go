@@ -138,6 +138,30 @@ func shape(b *strings.Builder, items []Item) {
 	}
 }
 
+// ShapeKey is a hash of Shape, made without allocating: the app and the
+// adapter compare it on every render.
+func (m Menu) ShapeKey() uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
+	var rec func([]Item)
+	rec = func(items []Item) {
+		for _, it := range items {
+			mix(byte(it.Kind))
+			for i := 0; i < len(it.ID); i++ {
+				mix(it.ID[i])
+			}
+			if len(it.Children) > 0 {
+				mix('{')
+				rec(it.Children)
+				mix('}')
+			}
+			mix('\n')
+		}
+	}
+	rec(m.Items)
+	return h
+}
+
 // AutostartState is what the "Start at login" checkbox shows.
 type AutostartState struct {
 	Known   bool // the system's state could be read
@@ -163,6 +187,85 @@ type MenuOptions struct {
 	KeyStores map[string]session.KeyStore
 	// LoggingIn holds the profiles whose login is at STS right now.
 	LoggingIn map[string]bool
+	// Cache, when set, keeps the texts of earlier menus so a render makes
+	// only the labels that changed (a tick with 1,000 profiles would
+	// otherwise make 6,000 strings). It never changes what BuildMenu
+	// returns.
+	Cache *LabelCache
+}
+
+// LabelCache remembers, per profile, the texts BuildMenu made for it.
+type LabelCache struct {
+	loc Locale
+	m   map[string]*profileTexts
+}
+
+type profileTexts struct {
+	login, logout, move, inKeychain, clickTip string
+	idStatus, idProfile, idLogin, idLogout    string
+	idKeys                                    string
+	status                                    statusMemo
+}
+
+// statusMemo is one status label with what it was made from; left is cut
+// to the unit FormatLeft shows, so equal keys give equal labels.
+type statusMemo struct {
+	state   session.State
+	left    time.Duration
+	store   session.KeyStore
+	problem bool
+	label   string
+}
+
+// texts returns name's cached texts (fresh ones without a cache).
+func (c *LabelCache) texts(name string, loc Locale) *profileTexts {
+	if c == nil {
+		return newTexts(name, loc)
+	}
+	if c.m == nil || c.loc != loc {
+		c.m, c.loc = map[string]*profileTexts{}, loc
+	}
+	t, ok := c.m[name]
+	if !ok {
+		t = newTexts(name, loc)
+		c.m[name] = t
+	}
+	return t
+}
+
+// Trim forgets the profiles not in keep, once it holds many more.
+func (c *LabelCache) Trim(keep int) {
+	if c != nil && len(c.m) > 2*keep+16 {
+		c.m = nil
+	}
+}
+
+func newTexts(name string, loc Locale) *profileTexts {
+	return &profileTexts{
+		login: loc.Text("Login " + name), logout: loc.Text("Logout " + name),
+		move: loc.Text(KeychainLabel(name)), inKeychain: loc.Text(name + " keys are in the keychain"),
+		clickTip: loc.Text("Click to log in to " + name),
+		idStatus: IDStatusPrefix + name, idProfile: IDProfilePrefix + name,
+		idLogin: IDLoginPrefix + name, idLogout: IDLogoutPrefix + name, idKeys: IDKeychainPrefix + name,
+		status: statusMemo{state: -1},
+	}
+}
+
+// statusLabel is StatusLabel through the memo.
+func (t *profileTexts) statusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+	left := st.Left
+	if left >= time.Minute {
+		left = left.Truncate(time.Minute)
+	} else {
+		left = left.Truncate(time.Second)
+	}
+	key := statusMemo{state: st.State, left: left, store: store, problem: st.Profile.Problem != nil}
+	if m := t.status; m.state == key.state && m.left == key.left && m.store == key.store && m.problem == key.problem {
+		return m.label
+	}
+	key.label = loc.Text(StatusLabel(st, store, loc))
+	t.status = key
+	return key.label
 }
 
 // Exact label texts, shared with the e2e contract.
@@ -204,15 +307,20 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		for _, st := range profiles {
 			anySession = anySession || st.HasSession
 			add(profileRow(st, opts, IDStatusPrefix))
-			m.Items = append(m.Items, profileActions(st, opts)...)
+			acts := profileActions(st, opts)
+			m.Items = append(m.Items, acts[:]...)
 			add(Item{ID: IDSepPrefix + st.Profile.Name, Kind: KindSeparator})
 		}
 	default:
 		rows := make([]Item, len(profiles))
+		kids := make([]Item, 0, 3*len(profiles)) // one allocation for every submenu
 		for i, st := range profiles {
 			anySession = anySession || st.HasSession
 			rows[i] = profileRow(st, opts, IDProfilePrefix)
-			rows[i].Children = profileActions(st, opts)
+			n := len(kids)
+			acts := profileActions(st, opts)
+			kids = append(kids, acts[:]...)
+			rows[i].Children = kids[n:len(kids):len(kids)]
 		}
 		if len(profiles) > GroupAbove {
 			rows = groupRows(profiles, rows, loc)
@@ -256,47 +364,54 @@ func profileRow(st session.Status, opts MenuOptions, prefix string) Item {
 	loc := opts.Locale
 	store := opts.KeyStores[name]
 	busy := opts.LoggingIn[name]
-	row := Item{ID: prefix + name, Label: loc.Text(StatusLabel(st, store, loc)), Enabled: true}
+	t := opts.Cache.texts(name, loc)
+	id := t.idProfile
+	if prefix == IDStatusPrefix {
+		id = t.idStatus
+	}
+	row := Item{ID: id, Label: t.statusLabel(st, store, loc), Enabled: true}
 	if busy {
 		row.Label = loc.Text(name + keychainMark(store) + loc.Dash() + "logging in\u2026")
 	}
-	var tips []string
+	const inKeychain = "The long-term keys are in the OS keychain"
+	switch {
+	case prefix == IDStatusPrefix && store == session.KeysInKeychain:
+		row.Tooltip = t.clickTip + ". " + inKeychain
+	case prefix == IDStatusPrefix:
+		row.Tooltip = t.clickTip
+	case store == session.KeysInKeychain:
+		row.Tooltip = inKeychain
+	}
 	if prefix == IDStatusPrefix {
 		// Drawn enabled, so the state reads as clearly as the actions; a
 		// click on it is "Login X".
-		tips = append(tips, "Click to log in to "+name)
 		row.Enabled = !busy
 	}
-	if store == session.KeysInKeychain {
-		tips = append(tips, "The long-term keys are in the OS keychain")
-	}
-	row.Tooltip = loc.Text(strings.Join(tips, ". "))
 	return row
 }
 
 // profileActions are X's Login, Logout and keychain items. They are
 // always there, disabled when they have nothing to do, so nothing moves
 // under the mouse when a state changes.
-func profileActions(st session.Status, opts MenuOptions) []Item {
+func profileActions(st session.Status, opts MenuOptions) [3]Item {
 	name := st.Profile.Name
 	loc := opts.Locale
-	store := opts.KeyStores[name]
-	keys := Item{ID: IDKeychainPrefix + name, Label: loc.Text(KeychainLabel(name)), Enabled: store == session.KeysInFile,
+	store, known := opts.KeyStores[name]
+	t := opts.Cache.texts(name, loc)
+	keys := Item{ID: t.idKeys, Label: t.move, Enabled: store == session.KeysInFile,
 		Tooltip: "Move the long-term keys out of the credentials file into the OS keychain"}
-	switch store {
-	case session.KeysInKeychain:
-		keys.Label = loc.Text(name + " keys are in the keychain")
-		keys.Tooltip = "To put them back: awsmfa keychain export --profile " + name
-	case session.KeysMissing:
+	switch {
+	case !known:
+		keys.Tooltip = "Where the long-term keys live is not known"
+	case store == session.KeysInKeychain:
+		keys.Label = t.inKeychain
+		keys.Tooltip = loc.Text("To put them back: awsmfa keychain export --profile " + name)
+	case store == session.KeysMissing:
 		keys.Tooltip = "No long-term keys found in the credentials file"
 	}
-	if _, known := opts.KeyStores[name]; !known {
-		keys.Tooltip = "Where the long-term keys live is not known"
-	}
-	keys.Tooltip = loc.Text(keys.Tooltip)
-	return []Item{
-		{ID: IDLoginPrefix + name, Label: loc.Text("Login " + name), Enabled: !opts.LoggingIn[name]},
-		{ID: IDLogoutPrefix + name, Label: loc.Text("Logout " + name), Enabled: st.HasSession},
+	return [3]Item{
+		{ID: t.idLogin, Label: t.login, Enabled: !opts.LoggingIn[name]},
+		{ID: t.idLogout, Label: t.logout, Enabled: st.HasSession},
 		keys,
 	}
 }

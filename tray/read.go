@@ -99,7 +99,7 @@ func (a *App) applyRead(ev ReadDone) {
 			a.log.Warn("cannot read the AWS files", "err", ev.Err)
 		}
 		r.lastErr = ev.Err.Error()
-		a.snap, a.snapErr, a.keys = session.Snapshot{Taken: a.cfg.Clock.Now()}, ev.Err, nil
+		a.snap, a.snapErr, a.keys, a.stores = session.Snapshot{Taken: a.cfg.Clock.Now()}, ev.Err, nil, nil
 		return
 	}
 	r.lastErr = ""
@@ -109,9 +109,15 @@ func (a *App) applyRead(ev ReadDone) {
 	a.checkWindow(snap)
 	a.snap, a.snapErr = snap, nil
 	a.keys = make(map[string]session.KeyLocation, len(ev.Keys))
+	a.stores = nil
+	if len(ev.Keys) > 0 {
+		a.stores = make(map[string]session.KeyStore, len(ev.Keys))
+	}
 	for _, l := range ev.Keys {
 		a.keys[l.Profile] = l
+		a.stores[l.Profile] = l.Store
 	}
+	a.labels.Trim(len(snap.Profiles))
 }
 
 // stale reports whether a tick must read the files: the last read failed,

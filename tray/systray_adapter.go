@@ -24,7 +24,8 @@ type SystrayAdapter struct {
 	clicks chan string
 
 	mu      sync.Mutex
-	shape   string
+	shape   uint64
+	built   bool
 	last    []Item              // the items last applied, in Walk order
 	mis     []*systray.MenuItem // their systray items (nil for separators)
 	icon    assets.IconState
@@ -64,9 +65,9 @@ func (s *SystrayAdapter) Apply(m Menu) {
 		s.tooltip = m.Tooltip
 	}
 	systray.Batch(func() {
-		if shape := m.Shape(); shape != s.shape {
+		if shape := m.ShapeKey(); !s.built || shape != s.shape {
 			s.rebuild(m)
-			s.shape = shape
+			s.shape, s.built = shape, true
 			return
 		}
 		// Most items are as they were (on a tick only the times left

@@ -14,15 +14,77 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/internal/systray/internal/generated/menu"
 )
 
+// awsmfa: the menu is kept as a tree of small nodes, not as the D-Bus
+// layout (a map of variants per item, ~1 KB each with its values); the
+// layout is made from the nodes when a client asks for it. With 4,000
+// items that is 4 MB less to keep, and for the garbage collector to scan.
+
+// node is one menu item as the dbusmenu spec sees it.
+type node struct {
+	id        int32
+	label     string
+	disabled  bool
+	hidden    bool
+	checkable bool
+	checked   bool
+	separator bool
+	submenu   bool // "children-display": "submenu"
+	icon      []byte
+	children  []*node
+}
+
+// props is the node's dbusmenu properties; defaults (enabled, visible, no
+// toggle) are left out, as the spec allows.
+func (n *node) props() map[string]dbus.Variant {
+	p := make(map[string]dbus.Variant, 4)
+	if n.separator {
+		p["type"] = propVariant("separator")
+		return p
+	}
+	p["label"] = propVariant(n.label)
+	if n.disabled {
+		p["enabled"] = propVariant(false)
+	}
+	if n.hidden {
+		p["visible"] = propVariant(false)
+	}
+	if n.checkable {
+		p["toggle-type"] = propVariant("checkmark")
+		state := 0
+		if n.checked {
+			state = 1
+		}
+		p["toggle-state"] = propVariant(state)
+	}
+	if n.submenu {
+		p["children-display"] = propVariant("submenu")
+	}
+	if n.icon != nil {
+		p["icon-data"] = dbus.MakeVariant(n.icon)
+	}
+	return p
+}
+
+// prop is one property by its dbusmenu name, defaults included.
+func (n *node) prop(name string) (dbus.Variant, bool) {
+	switch name {
+	case "enabled":
+		return propVariant(!n.disabled), true
+	case "visible":
+		return propVariant(!n.hidden), true
+	}
+	v, ok := n.props()[name]
+	return v, ok
+}
+
 // SetIcon sets the icon of a menu item.
 // iconBytes should be the content of .ico/.jpg/.png
 func (item *MenuItem) SetIcon(iconBytes []byte) {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	m, exists := findLayout(int32(item.id))
-	if exists {
-		m.V1["icon-data"] = dbus.MakeVariant(iconBytes)
-		propsChanged(m, "icon-data")
+	if n, exists := findNode(int32(item.id)); exists {
+		n.icon = iconBytes
+		propsChanged(n, "icon-data")
 	}
 }
 
@@ -37,25 +99,16 @@ func (item *MenuItem) SetIconFromFilePath(iconFilePath string) error {
 	return nil
 }
 
-// copyLayout makes full copy of layout
-func copyLayout(in *menuLayout, depth int32) *menuLayout {
-	out := menuLayout{
-		V0: in.V0,
-		V1: make(map[string]dbus.Variant, len(in.V1)),
-	}
-	for k, v := range in.V1 {
-		out.V1[k] = v
-	}
-	if depth != 0 {
-		depth--
-		out.V2 = make([]dbus.Variant, len(in.V2))
-		for i, v := range in.V2 {
-			out.V2[i] = layoutVariant(copyLayout(v.Value().(*menuLayout), depth))
+// layoutOf makes the D-Bus layout of n, depth levels down (-1: all).
+func layoutOf(n *node, depth int32) *menuLayout {
+	out := &menuLayout{V0: n.id, V1: n.props(), V2: []dbus.Variant{}}
+	if depth != 0 && len(n.children) > 0 {
+		out.V2 = make([]dbus.Variant, len(n.children))
+		for i, c := range n.children {
+			out.V2[i] = layoutVariant(layoutOf(c, depth-1))
 		}
-	} else {
-		out.V2 = []dbus.Variant{}
 	}
-	return &out
+	return out
 }
 
 // firstGetLayoutDone tracks whether the initial GetLayout response has been served
@@ -74,7 +127,7 @@ func (t *tray) GetLayout(parentID int32, recursionDepth int32, propertyNames []s
 	initialMenuBuilt.Wait()
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	if m, ok := findLayout(parentID); ok {
+	if n, ok := findNode(parentID); ok {
 		depth := recursionDepth
 		if !firstGetLayoutDone {
 			firstGetLayoutDone = true
@@ -84,8 +137,7 @@ func (t *tray) GetLayout(parentID int32, recursionDepth int32, propertyNames []s
 				refresh()
 			}()
 		}
-		// return copy of menu layout to prevent panic from cuncurrent access to layout
-		return instance.menuVersion, *copyLayout(m, depth), nil
+		return instance.menuVersion, *layoutOf(n, depth), nil
 	}
 	return
 }
@@ -98,18 +150,11 @@ func (t *tray) GetGroupProperties(ids []int32, propertyNames []string) (properti
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
 	for _, id := range ids {
-		if m, ok := findLayout(id); ok {
-			p := struct {
+		if n, ok := findNode(id); ok {
+			properties = append(properties, struct {
 				V0 int32
 				V1 map[string]dbus.Variant
-			}{
-				V0: m.V0,
-				V1: make(map[string]dbus.Variant, len(m.V1)),
-			}
-			for k, v := range m.V1 {
-				p.V1[k] = v
-			}
-			properties = append(properties, p)
+			}{V0: n.id, V1: n.props()})
 		}
 	}
 	return
@@ -119,8 +164,8 @@ func (t *tray) GetGroupProperties(ids []int32, propertyNames []string) (properti
 func (t *tray) GetProperty(id int32, name string) (value dbus.Variant, err *dbus.Error) {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	if m, ok := findLayout(id); ok {
-		if p, ok := m.V1[name]; ok {
+	if n, ok := findNode(id); ok {
+		if p, ok := n.prop(name); ok {
 			return p, nil
 		}
 	}
@@ -134,7 +179,7 @@ func (t *tray) Event(id int32, eventID string, data dbus.Variant, timestamp uint
 		systrayMenuItemSelected(uint32(id))
 	case "opened":
 		t.menuLock.RLock()
-		rootMenuID := t.menu.V0
+		rootMenuID := t.menu.id
 		t.menuLock.RUnlock()
 
 		if id == rootMenuID {
@@ -172,7 +217,7 @@ func (t *tray) AboutToShowGroup(ids []int32) (updatesNeeded []int32, idErrors []
 	instance.menuLock.RLock()
 	defer instance.menuLock.RUnlock()
 	for _, id := range ids {
-		if m, ok := findLayout(id); ok && len(m.V2) > 0 {
+		if n, ok := findNode(id); ok && len(n.children) > 0 {
 			updatesNeeded = append(updatesNeeded, id)
 		}
 	}
@@ -220,47 +265,34 @@ type menuLayout = struct {
 }
 
 func addOrUpdateMenuItem(item *MenuItem) {
-	var layout *menuLayout
-	var parentForChildrenDisplayUpdate *menuLayout
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	m, exists := findLayout(int32(item.id))
-	if exists {
-		layout = m
-	} else {
-		layout = &menuLayout{
-			V0: int32(item.id),
-			V1: map[string]dbus.Variant{},
-			V2: []dbus.Variant{},
-		}
-
+	n, exists := findNode(int32(item.id))
+	if !exists {
+		n = &node{id: int32(item.id)}
 		parent := instance.menu
 		if item.parent != nil {
-			m, ok := findLayout(int32(item.parent.id))
-			if ok {
-				parent = m
-				if _, already := parent.V1["children-display"]; !already {
-					parent.V1["children-display"] = dbus.MakeVariant("submenu")
-					if parent.V0 != 0 {
-						parentForChildrenDisplayUpdate = parent
+			if p, ok := findNode(int32(item.parent.id)); ok {
+				parent = p
+				if !parent.submenu {
+					parent.submenu = true
+					if parent.id != 0 {
+						// We've added "children-display", that's a property change
+						propsChanged(parent, "children-display")
 					}
 				}
 			}
 		}
-		parent.V2 = append(parent.V2, layoutVariant(layout))
-		index()[layout.V0] = layout
+		parent.children = append(parent.children, n)
+		index()[n.id] = n
 	}
 
-	changed := applyItemToLayout(item, layout)
+	changed := applyItem(item, n)
 	if exists {
 		// awsmfa: only the properties that changed, and no LayoutUpdated:
 		// the spec needs it only when items come or go.
-		propsChanged(layout, changed...)
+		propsChanged(n, changed...)
 	} else {
-		// We've added "children-display", that's a property change
-		if parentForChildrenDisplayUpdate != nil {
-			propsChanged(parentForChildrenDisplayUpdate, "children-display")
-		}
 		// New item appended to a parent's children,
 		// that's a structural change, so LayoutUpdated signal is required
 		layoutChanged()
@@ -270,129 +302,77 @@ func addOrUpdateMenuItem(item *MenuItem) {
 func addSeparator(id uint32, parent uint32) {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	// awsmfa: looked up under the lock.
-	menu, ok := findLayout(int32(parent))
+	p, ok := findNode(int32(parent))
 	if !ok {
 		return
 	}
-	layout := &menuLayout{
-		V0: int32(id),
-		V1: map[string]dbus.Variant{
-			"type": dbus.MakeVariant("separator"),
-		},
-		V2: []dbus.Variant{},
-	}
-	menu.V2 = append(menu.V2, layoutVariant(layout))
-	index()[layout.V0] = layout
+	n := &node{id: int32(id), separator: true}
+	p.children = append(p.children, n)
+	index()[n.id] = n
 	layoutChanged()
 }
 
-// applyItemToLayout sets in's properties on out and returns the names of
-// those that changed (awsmfa: upstream returned nothing and every update
-// sent them all).
-func applyItemToLayout(in *MenuItem, out *menuLayout) []string {
+// applyItem sets in's state on n and returns the names of the properties
+// that changed.
+func applyItem(in *MenuItem, n *node) []string {
 	var changed []string
-	set := func(k string, v any) {
-		if old, ok := out.V1[k]; ok && old.Value() == v {
-			return
-		}
-		out.V1[k] = propVariant(v)
-		changed = append(changed, k)
+	if n.disabled != in.disabled {
+		n.disabled = in.disabled
+		changed = append(changed, "enabled")
 	}
-	set("enabled", !in.disabled)
-	set("label", in.title)
-
-	if in.isCheckable {
-		set("toggle-type", "checkmark")
-		if in.checked {
-			set("toggle-state", 1)
-		} else {
-			set("toggle-state", 0)
-		}
-	} else {
-		set("toggle-type", "")
-		set("toggle-state", 0)
+	if n.label != in.title {
+		n.label = in.title
+		changed = append(changed, "label")
+	}
+	if n.checkable != in.isCheckable {
+		n.checkable = in.isCheckable
+		changed = append(changed, "toggle-type", "toggle-state")
+	}
+	if n.checked != in.checked {
+		n.checked = in.checked
+		changed = append(changed, "toggle-state")
 	}
 	return changed
 }
 
-func findLayout(id int32) (*menuLayout, bool) {
+func findNode(id int32) (*node, bool) {
 	if id == 0 {
 		return instance.menu, true
 	}
 	// awsmfa: an index instead of a walk of the whole tree per call.
-	m, ok := index()[id]
-	return m, ok
+	n, ok := index()[id]
+	return n, ok
 }
 
 // awsmfa: variants made with a known signature: dbus.MakeVariant finds it
 // by reflection, and allocates it, on every call.
 var (
 	layoutSig = dbus.SignatureOf(&menuLayout{})
-	propSigs  = map[string]dbus.Signature{}
+	strSig    = dbus.SignatureOf("")
+	boolSig   = dbus.SignatureOf(true)
+	intSig    = dbus.SignatureOf(0)
 )
-
-func init() {
-	for _, v := range []any{"", true, 0, int32(0)} {
-		propSigs[fmt.Sprintf("%T", v)] = dbus.SignatureOf(v)
-	}
-}
 
 func layoutVariant(m *menuLayout) dbus.Variant { return dbus.MakeVariantWithSignature(m, layoutSig) }
 
 func propVariant(v any) dbus.Variant {
 	switch v.(type) {
 	case string:
-		return dbus.MakeVariantWithSignature(v, propSigs["string"])
+		return dbus.MakeVariantWithSignature(v, strSig)
 	case bool:
-		return dbus.MakeVariantWithSignature(v, propSigs["bool"])
+		return dbus.MakeVariantWithSignature(v, boolSig)
 	case int:
-		return dbus.MakeVariantWithSignature(v, propSigs["int"])
+		return dbus.MakeVariantWithSignature(v, intSig)
 	}
 	return dbus.MakeVariant(v)
 }
 
-// index maps item IDs to their layouts; the caller holds menuLock.
-func index() map[int32]*menuLayout {
+// index maps item IDs to their nodes; the caller holds menuLock.
+func index() map[int32]*node {
 	if instance.index == nil {
-		instance.index = map[int32]*menuLayout{}
+		instance.index = map[int32]*node{}
 	}
 	return instance.index
-}
-
-func findSubLayout(id int32, vals []dbus.Variant) (*menuLayout, bool) {
-	for _, i := range vals {
-		item := i.Value().(*menuLayout)
-		if item.V0 == id {
-			return item, true
-		}
-
-		if len(item.V2) > 0 {
-			child, ok := findSubLayout(id, item.V2)
-			if ok {
-				return child, true
-			}
-		}
-	}
-
-	return nil, false
-}
-
-func removeSubLayout(id int32, vals []dbus.Variant) ([]dbus.Variant, bool) {
-	for idx, i := range vals {
-		item := i.Value().(*menuLayout)
-		if item.V0 == id {
-			return append(vals[:idx], vals[idx+1:]...), true
-		}
-
-		if len(item.V2) > 0 {
-			if child, removed := removeSubLayout(id, item.V2); removed {
-				return child, true
-			}
-		}
-	}
-
-	return vals, false
 }
 
 func removeMenuItem(item *MenuItem) {
@@ -401,37 +381,37 @@ func removeMenuItem(item *MenuItem) {
 
 	parent := instance.menu
 	if item.parent != nil {
-		m, ok := findLayout(int32(item.parent.id))
+		p, ok := findNode(int32(item.parent.id))
 		if !ok {
 			return
 		}
-		parent = m
+		parent = p
 	}
-
-	if items, removed := removeSubLayout(int32(item.id), parent.V2); removed {
-		parent.V2 = items
-		delete(index(), int32(item.id))
-		layoutChanged()
+	for i, c := range parent.children {
+		if c.id == int32(item.id) {
+			parent.children = append(parent.children[:i:i], parent.children[i+1:]...)
+			delete(index(), c.id)
+			layoutChanged()
+			return
+		}
 	}
 }
 
 func hideMenuItem(item *MenuItem) {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	m, exists := findLayout(int32(item.id))
-	if exists {
-		m.V1["visible"] = dbus.MakeVariant(false)
-		propsChanged(m, "visible")
+	if n, exists := findNode(int32(item.id)); exists && !n.hidden {
+		n.hidden = true
+		propsChanged(n, "visible")
 	}
 }
 
 func showMenuItem(item *MenuItem) {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	m, exists := findLayout(int32(item.id))
-	if exists {
-		m.V1["visible"] = dbus.MakeVariant(true)
-		propsChanged(m, "visible")
+	if n, exists := findNode(int32(item.id)); exists && n.hidden {
+		n.hidden = false
+		propsChanged(n, "visible")
 	}
 }
 
@@ -441,30 +421,26 @@ func showMenuItem(item *MenuItem) {
 // sent at once, as upstream did (but with only the changed properties).
 type pendingChanges struct {
 	depth  int
-	props  map[int32]map[string]bool // item -> names of changed properties
-	order  []int32
+	props  map[*node][]string // item -> names of changed properties
+	order  []*node
 	layout bool
 }
 
-// propsChanged records (or, outside a batch, sends) that names of m
+// propsChanged records (or, outside a batch, sends) that names of n
 // changed. The caller holds menuLock.
-func propsChanged(m *menuLayout, names ...string) {
+func propsChanged(n *node, names ...string) {
 	if len(names) == 0 {
 		return
 	}
 	p := &instance.pending
 	if p.props == nil {
-		p.props = map[int32]map[string]bool{}
+		p.props = map[*node][]string{}
 	}
-	set, ok := p.props[m.V0]
+	old, ok := p.props[n]
 	if !ok {
-		set = map[string]bool{}
-		p.props[m.V0] = set
-		p.order = append(p.order, m.V0)
+		p.order = append(p.order, n)
 	}
-	for _, n := range names {
-		set[n] = true
-	}
+	p.props[n] = append(old, names...)
 	if p.depth == 0 {
 		flushLocked()
 	}
@@ -479,32 +455,31 @@ func layoutChanged() {
 	}
 }
 
+type updatedProps = struct {
+	V0 int32
+	V1 map[string]dbus.Variant
+}
+
 // flushLocked sends what is pending; the caller holds menuLock.
 func flushLocked() {
 	p := &instance.pending
 	layout := p.layout
-	var updated []struct {
-		V0 int32
-		V1 map[string]dbus.Variant
-	}
+	var updated []updatedProps
 	if !layout {
 		// A LayoutUpdated makes clients read the layout again, which
 		// carries every property: no need to send them as well.
-		for _, id := range p.order {
-			m, ok := findLayout(id)
-			if !ok {
+		updated = make([]updatedProps, 0, len(p.order))
+		for _, n := range p.order {
+			if _, ok := findNode(n.id); !ok {
 				continue
 			}
-			props := make(map[string]dbus.Variant, len(p.props[id]))
-			for n := range p.props[id] {
-				if v, ok := m.V1[n]; ok {
-					props[n] = v
+			props := make(map[string]dbus.Variant, len(p.props[n]))
+			for _, name := range p.props[n] {
+				if v, ok := n.prop(name); ok {
+					props[name] = v
 				}
 			}
-			updated = append(updated, struct {
-				V0 int32
-				V1 map[string]dbus.Variant
-			}{m.V0, props})
+			updated = append(updated, updatedProps{n.id, props})
 		}
 	}
 	p.props, p.order, p.layout = nil, nil, false
@@ -535,10 +510,7 @@ func Batch(f func()) {
 // emitItemsPropertiesUpdated emits the com.canonical.dbusmenu.ItemsPropertiesUpdated
 // signal so desktop clients refresh per-item state (label, enabled, toggle-state,
 // visible, icon-data) without re-querying the whole layout.
-func emitItemsPropertiesUpdated(updated []struct {
-	V0 int32
-	V1 map[string]dbus.Variant
-}) {
+func emitItemsPropertiesUpdated(updated []updatedProps) {
 	instance.lock.Lock()
 	conn := instance.conn
 	instance.lock.Unlock()
@@ -587,7 +559,7 @@ func refresh() {
 func resetMenu() {
 	instance.menuLock.Lock()
 	defer instance.menuLock.Unlock()
-	instance.menu = &menuLayout{}
+	instance.menu = &node{}
 	instance.index = nil
 	instance.menuVersion++
 	firstGetLayoutDone = false

@@ -29,7 +29,7 @@ var (
 	quitChan = make(chan struct{})
 
 	// instance is the current instance of our DBus tray server
-	instance = &tray{menu: &menuLayout{}, menuVersion: 1}
+	instance = &tray{menu: &node{}, menuVersion: 1}
 )
 
 // SetTemplateIcon sets the systray icon as a template icon (on macOS), falling back
@@ -332,13 +332,13 @@ type tray struct {
 	title, tooltipTitle string
 
 	lock             sync.Mutex
-	menu             *menuLayout
+	menu             *node
 	menuLock         sync.RWMutex
 	props, menuProps *prop.Properties
 	menuVersion      uint32
 
 	// awsmfa: guarded by menuLock.
-	index   map[int32]*menuLayout
+	index   map[int32]*node
 	pending pendingChanges
 }
 

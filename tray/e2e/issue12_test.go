@@ -97,6 +97,7 @@ func TestTrayLogoutAllAsks(t *testing.T) {
 	screenshot(t, win, "logout-all-question")
 	pressEscape(t, win)
 	a.waitNoDialog()
+	waitLogged(t, w, `msg="logout all: answered" yes=false`, 1)
 	a.Click(labelRefresh, exactly(labelRefresh))
 	a.WaitItem("still active after Escape", activeLabel(w.lcAll))
 	if !bytes.Equal(w.credentials(), edited) {

@@ -101,6 +101,7 @@ func TestTrayKeychainMove(t *testing.T) {
 			screenshot(t, win, shot)
 			pressEscape(t, win)
 			a.waitNoDialog()
+			waitLogged(t, w, `msg="keychain move canceled"`, 1)
 			a.Click(labelRefresh, exactly(labelRefresh))
 			a.WaitItem("status after cancel", exactly(statusLabel(lc, labelLoggedOut)))
 			a.WaitItem("the move item after cancel", exactly(keychainLabel(lc, profile)))
@@ -250,6 +251,25 @@ func cliOutput(t *testing.T, w *world, args ...string) string {
 
 // readLogs returns the app's log file (and its rotated copy, if any). An
 // empty log would make the secret scan vacuous, so it must hold lines.
+// waitLogged waits until the app's log holds line n times: the app has
+// handled what the line reports (a canceled flow ends just after its
+// dialog has gone, and a click before that is taken as one for the open
+// dialog).
+func waitLogged(t *testing.T, w *world, line string, n int) {
+	t.Helper()
+	path := filepath.Join(w.home, ".cache", "awsmfa-tray", "awsmfa-tray.log")
+	eventually(t, menuWait, fmt.Sprintf("%q %d times in the app's log", line, n), func() error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if got := strings.Count(string(b), line); got < n {
+			return fmt.Errorf("%d times", got)
+		}
+		return nil
+	})
+}
+
 func readLogs(t *testing.T, w *world) string {
 	t.Helper()
 	dir := filepath.Join(w.home, ".cache", "awsmfa-tray")

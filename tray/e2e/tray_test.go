@@ -266,6 +266,7 @@ func TestTrayCancel(t *testing.T) {
 	d, win := a.waitDialog(dialogTitle(w.lcAll))
 	pressEscape(t, win)
 	a.waitNoDialog()
+	waitLogged(t, w, `msg="login canceled"`, 1)
 
 	a.Click(labelRefresh, exactly(labelRefresh))
 	a.WaitItem("status after cancel", exactly(statusLabel(w.lcAll, labelLoggedOut)))
