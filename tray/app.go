@@ -354,7 +354,7 @@ func (a *App) checkWindow(snap session.Snapshot) {
 func (a *App) render() {
 	if a.snapErr == nil && a.reads.loaded {
 		moveTo(&a.snap, a.cfg.Clock.Now(), a.warn)
-		for _, n := range a.alerts.Due(a.snap) {
+		for _, n := range a.dueNotices() {
 			a.log.Info("expiry notice", "profile", n.Profile)
 			a.notify(n.Title, n.Body)
 		}
@@ -374,6 +374,17 @@ func (a *App) render() {
 		// minutes (the tray sits idle for hours).
 		go debug.FreeOSMemory()
 	}
+}
+
+// dueNotices are the expiry notices due now, unless the files changed
+// since the last read and the next read is under way: then the snapshot
+// may hold a session that is gone (deleted by hand, renewed, logged out),
+// and the notices wait for that read.
+func (a *App) dueNotices() []session.Notice {
+	if a.noticesHeld() {
+		return nil
+	}
+	return a.alerts.Due(a.snap)
 }
 
 // nextWake is how long until the labels may change: the next wall-clock

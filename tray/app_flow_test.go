@@ -192,3 +192,33 @@ func TestLoginHintAndAutostartRefused(t *testing.T) {
 		t.Errorf("logged-in body %q", n.body)
 	}
 }
+
+// A session deleted by hand just before it expires gets no "expired"
+// notice, even when a tick comes while the read that sees the deletion is
+// still under way.
+func TestNoNoticeForADeletedSessionWhileReading(t *testing.T) {
+	h := newHarness(t, "alpha")
+	h.core.sessions["alpha"] = h.clock.Now().Add(30 * time.Minute)
+	bc := &blockingCore{fakeCore: h.core}
+	h.start(func(c *Config) { c.Core = bc })
+	release := make(chan struct{})
+	bc.mu.Lock()
+	bc.block = release
+	bc.mu.Unlock()
+	h.core.mu.Lock()
+	delete(h.core.sessions, "alpha") // deleted in an editor
+	h.core.mu.Unlock()
+	h.app.Post(FilesChanged{})
+	handledEvent[FilesChanged](h, "FilesChanged not handled")
+	h.clock.Add(time.Hour) // past its expiry
+	h.app.Post(Tick{})
+	handledEvent[Tick](h, "Tick not handled")
+	close(release)
+	h.menu(h.labelIs("status:alpha", "alpha — logged out"), "logged out after the read")
+	h.sync()
+	select {
+	case n := <-h.notes.notes:
+		t.Errorf("notice %q for a session that was deleted", n.title)
+	case <-time.After(100 * time.Millisecond): // notices are sent off the loop
+	}
+}

@@ -25,6 +25,7 @@ type reads struct {
 	running  bool   // read seq is running
 	started  time.Time
 	pending  bool // a change came while it ran: read again after
+	dirty    bool // the files changed since the read that shows: hold the notices
 	stuck    int  // reads left behind, still running
 	loaded   bool // some read has finished
 	lastErr  string
@@ -47,6 +48,7 @@ func (ReadDone) event() {}
 // keychain move; a tick asks only when stale says so.
 func (a *App) reload() {
 	r := &a.reads
+	r.dirty = true
 	if r.running {
 		if time.Since(r.started) < readStuckAfter || r.stuck >= maxStuckReads {
 			r.pending = true
@@ -78,6 +80,7 @@ func (a *App) finishRead(ev ReadDone) {
 	r := &a.reads
 	if ev.Seq == r.seq {
 		r.running = false
+		r.dirty = r.pending
 	} else if ev.Seq < r.seq && r.stuck > 0 {
 		r.stuck-- // one left behind has ended after all
 	}
@@ -90,6 +93,15 @@ func (a *App) finishRead(ev ReadDone) {
 	if r.pending && !r.running {
 		a.startRead()
 	}
+}
+
+// noticesHeld reports whether the expiry notices must wait: the files
+// changed since the read that shows (a session deleted by hand, renewed,
+// logged out), and the read that will tell is under way. A read that has
+// not ended after readStuckAfter holds them no longer.
+func (a *App) noticesHeld() bool {
+	r := &a.reads
+	return r.dirty && (r.running || r.pending) && time.Since(r.started) < readStuckAfter
 }
 
 func (a *App) applyRead(ev ReadDone) {
