@@ -1,6 +1,7 @@
 package tray
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,8 @@ type Menu struct {
 	Tooltip string
 	// Reason is the profile the icon's colour is about ("" when none).
 	Reason string
+
+	shapeKey uint64 // ShapeKey, made once by BuildMenu
 }
 
 // Item returns the item with id, at any depth, if present.
@@ -139,27 +142,34 @@ func shape(b *strings.Builder, items []Item) {
 }
 
 // ShapeKey is a hash of Shape, made without allocating: the app and the
-// adapter compare it on every render.
+// adapter compare it on every render. BuildMenu keeps it in the Menu.
 func (m Menu) ShapeKey() uint64 {
-	h := uint64(14695981039346656037)
-	mix := func(b byte) { h = (h ^ uint64(b)) * 1099511628211 }
+	if m.shapeKey != 0 {
+		return m.shapeKey
+	}
+	return shapeKey(m.Items)
+}
+
+var shapeSeed = maphash.MakeSeed()
+
+func shapeKey(items []Item) uint64 {
+	var h maphash.Hash
+	h.SetSeed(shapeSeed)
 	var rec func([]Item)
 	rec = func(items []Item) {
 		for _, it := range items {
-			mix(byte(it.Kind))
-			for i := 0; i < len(it.ID); i++ {
-				mix(it.ID[i])
-			}
+			h.WriteByte(byte(it.Kind))
+			h.WriteString(it.ID)
 			if len(it.Children) > 0 {
-				mix('{')
+				h.WriteByte('{')
 				rec(it.Children)
-				mix('}')
+				h.WriteByte('}')
 			}
-			mix('\n')
+			h.WriteByte('\n')
 		}
 	}
-	rec(m.Items)
-	return h
+	rec(items)
+	return h.Sum64() | 1 // never 0, which means "not made yet"
 }
 
 // AutostartState is what the "Start at login" checkbox shows.
@@ -354,6 +364,7 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		m.Icon, m.Reason = IconReason(s)
 	}
 	m.Tooltip = loc.Text(tooltip(s, m, opts))
+	m.shapeKey = shapeKey(m.Items)
 	return m
 }
 

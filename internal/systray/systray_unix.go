@@ -29,7 +29,7 @@ var (
 	quitChan = make(chan struct{})
 
 	// instance is the current instance of our DBus tray server
-	instance = &tray{menu: &node{}, menuVersion: 1}
+	instance = &tray{menu: &node{}, index: map[int32]*node{}, menuVersion: 1}
 )
 
 // SetTemplateIcon sets the systray icon as a template icon (on macOS), falling back
@@ -339,6 +339,7 @@ type tray struct {
 
 	// awsmfa: guarded by menuLock.
 	index   map[int32]*node
+	open    map[int32]bool // submenus shown by a client now
 	pending pendingChanges
 }
 

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/awsmfa-tray/awsmfa-tray/assets"
 )
 
@@ -427,4 +429,109 @@ func TestTrayAWSFolderRecreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.WaitItem("the session in the new folder", activeLabel(w.lcAll))
+}
+
+// Performance at scale: a change inside a closed submenu sends no signal
+// (nobody sees it), AboutToShow asks a client to read the submenu again
+// before it shows it, and while a client has the submenu open its changes
+// are sent as they happen.
+func TestTraySendsOnlyWhatIsSeen(t *testing.T) {
+	w := newWorld(t)
+	for i := range 25 {
+		w.addProfile("s"+strconv.Itoa(i), time.Time{})
+	}
+	a := startTray(t, w)
+	var root menuItem
+	eventually(t, menuWait, "the grouped menu, whole", func() error {
+		root = a.Layout()
+		if _, ok := root.Find(exactly("Login s24")); !ok {
+			return fmt.Errorf("no Login s24 yet")
+		}
+		return nil
+	})
+	var group, row menuItem
+	for _, g := range root.Children {
+		for _, c := range g.Children {
+			if c.Label == "s24"+dash(w.lcAll)+labelLoggedOut {
+				group, row = g, c
+			}
+		}
+	}
+	if row.ID == 0 {
+		t.Fatalf("no s24 row inside a group:\n%s", root)
+	}
+	sigs := make(chan *dbus.Signal, 64)
+	conn := harness.bus.conn
+	match := []dbus.MatchOption{dbus.WithMatchInterface(menuIface), dbus.WithMatchMember("ItemsPropertiesUpdated"),
+		dbus.WithMatchObjectPath(menuPath)}
+	if err := conn.AddMatchSignal(match...); err != nil {
+		t.Fatal(err)
+	}
+	conn.Signal(sigs)
+	defer func() { conn.RemoveSignal(sigs); conn.RemoveMatchSignal(match...) }()
+	updated := func(id int32) bool {
+		for {
+			select {
+			case s := <-sigs:
+				if len(s.Body) == 0 {
+					continue
+				}
+				if items, ok := s.Body[0].([][]interface{}); ok {
+					for _, it := range items {
+						if len(it) > 0 && it[0] == id {
+							return true
+						}
+					}
+				}
+			default:
+				return false
+			}
+		}
+	}
+	setSession := func(exp time.Time) {
+		t.Helper()
+		cred := string(w.original) + "\n[s24]\naws_access_key_id = ASIAEXAMPLES24\naws_secret_access_key = not-a-secret\n" +
+			"aws_session_token = not-a-token\nexpiration = " + exp.UTC().Format(time.RFC3339) + "\n"
+		if err := os.WriteFile(w.credPath, []byte(cred), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitRow := func(what string, match func(string) bool) {
+		t.Helper()
+		eventually(t, menuWait, what, func() error {
+			r, err := a.menu.Layout()
+			if err != nil {
+				return err
+			}
+			if _, ok := r.Find(func(l string) bool { return strings.HasPrefix(l, "s24"+dash(w.lcAll)) && match(l) }); !ok {
+				return fmt.Errorf("not yet")
+			}
+			return nil
+		})
+	}
+	// Closed: the change shows in the layout, but no signal carries it.
+	setSession(time.Now().Add(2 * time.Hour))
+	waitRow("s24 active in the layout", func(l string) bool { return strings.Contains(l, "active") })
+	if updated(row.ID) {
+		t.Errorf("a signal carried s24's row (item %d) while its group was closed", row.ID)
+	}
+	var need bool
+	if err := a.menu.obj.Call(menuIface+".AboutToShow", 0, group.ID).Store(&need); err != nil {
+		t.Fatal(err)
+	}
+	if !need {
+		t.Errorf("AboutToShow(%d) says no update is needed", group.ID)
+	}
+	// Open: changes are sent.
+	if err := a.menu.obj.Call(menuIface+".Event", 0, group.ID, "opened", dbus.MakeVariant(int32(0)), uint32(0)).Err; err != nil {
+		t.Fatal(err)
+	}
+	setSession(time.Now().Add(4 * time.Hour))
+	waitRow("s24 with 3h left", func(l string) bool { return strings.Contains(l, "3h") })
+	eventually(t, menuWait, "a signal for s24's row while its group is open", func() error {
+		if !updated(row.ID) {
+			return fmt.Errorf("none yet")
+		}
+		return nil
+	})
 }
