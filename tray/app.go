@@ -380,11 +380,34 @@ func (a *App) render() {
 // since the last read and the next read is under way: then the snapshot
 // may hold a session that is gone (deleted by hand, renewed, logged out),
 // and the notices wait for that read.
+//
+// Sessions that expired more than StaleExpiry ago are left out, as for the
+// icon: a 2020 session nobody renewed is no news at start.
 func (a *App) dueNotices() []session.Notice {
 	if a.noticesHeld() {
 		return nil
 	}
-	return a.alerts.Due(a.snap)
+	snap := a.snap
+	for i, st := range snap.Profiles {
+		if !stale(st, snap.Taken) {
+			continue
+		}
+		recent := make([]session.Status, 0, len(snap.Profiles))
+		recent = append(recent, snap.Profiles[:i]...)
+		for _, st := range snap.Profiles[i+1:] {
+			if !stale(st, snap.Taken) {
+				recent = append(recent, st)
+			}
+		}
+		snap.Profiles = recent
+		break
+	}
+	return a.alerts.Due(snap)
+}
+
+// stale reports a session that expired longer than StaleExpiry before now.
+func stale(st session.Status, now time.Time) bool {
+	return st.HasSession && st.State == session.Expired && !st.Expiration.IsZero() && now.Sub(st.Expiration) > StaleExpiry
 }
 
 // nextWake is how long until the labels may change: the next wall-clock

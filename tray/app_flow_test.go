@@ -222,3 +222,15 @@ func TestNoNoticeForADeletedSessionWhileReading(t *testing.T) {
 	case <-time.After(100 * time.Millisecond): // notices are sent off the loop
 	}
 }
+
+// The summary of sessions already expired at start leaves out those that
+// expired over StaleExpiry ago, as the icon does.
+func TestStartSummarySkipsOldExpiries(t *testing.T) {
+	h := newHarness(t, "old", "recent")
+	h.core.sessions["old"] = h.clock.Now().Add(-6 * 365 * 24 * time.Hour)
+	h.core.sessions["recent"] = h.clock.Now().Add(-time.Hour)
+	h.start(nil)
+	if n := h.note(); !strings.Contains(n.body, "recent") || strings.Contains(n.body, "old") {
+		t.Errorf("summary %q / %q", n.title, n.body)
+	}
+}

@@ -513,7 +513,7 @@ func IconReason(s session.Snapshot) (assets.IconState, string) {
 		}
 		switch st.State {
 		case session.Expired:
-			if st.Expiration.IsZero() || s.Taken.IsZero() || s.Taken.Sub(st.Expiration) > StaleExpiry {
+			if st.Expiration.IsZero() || s.Taken.IsZero() || stale(*st, s.Taken) {
 				continue
 			}
 			if red == nil || st.Expiration.After(red.Expiration) {
