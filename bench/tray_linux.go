@@ -33,6 +33,7 @@ func targetFor(n int) trayTarget {
 // procStat is what /proc says about one process at one instant.
 type procStat struct {
 	rss, hwm  int64         // bytes
+	anon      int64         // bytes of RSS not backed by a file (heap, stacks)
 	threads   int           //
 	cpu       time.Duration // utime+stime of every thread, live or gone (10 ms ticks)
 	onCPU     time.Duration // sum of live threads' schedstat run time (ns)
@@ -63,6 +64,14 @@ func readProc(pid int) (procStat, error) {
 			s.hwm = n * 1024
 		case "Threads":
 			s.threads = int(n)
+		}
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid)); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "Anonymous:"); ok {
+				n, _ := strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+				s.anon = n * 1024
+			}
 		}
 	}
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
@@ -212,6 +221,7 @@ func traySection(bins binaries, tmp string, o options, n int) (*table, error) {
 	}
 	t.add(fmt.Sprintf("RSS (VmRSS) %s after start", dur(o.traySettle)),
 		mib(settled.rss), verdict(settled.rss <= target.rss, "≤ "+mib(target.rss)))
+	t.add("  of which anonymous (heap, stacks; the rest is the binary's pages)", mib(settled.anon), "")
 	t.add("peak RSS (VmHWM) so far", mib(after.hwm), "")
 	t.add(fmt.Sprintf("CPU time in the first %s, start-up included (schedstat)", dur(o.traySettle)), ms(settled.onCPU), "")
 	idleCPU := after.onCPU - settled.onCPU
