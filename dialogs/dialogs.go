@@ -22,16 +22,11 @@ type Zenity struct {
 	Locale locale.Locale
 }
 
-var (
-	_ tray.Dialogs   = Zenity{}
-	_ tray.Confirmer = Zenity{}
-	_ tray.Raiser    = Zenity{}
-)
-
-// Button labels of the keychain question (tray.KeychainConfirmOK).
+// Button labels: the keychain question's OK (the app passes its own,
+// tray.KeychainConfirmOK, to Confirm) and every question's Cancel.
 const (
-	ConfirmOK     = tray.KeychainConfirmOK
-	ConfirmCancel = tray.ConfirmCancel
+	ConfirmOK     = "Move keys"
+	ConfirmCancel = "Cancel"
 )
 
 // Title is the window title of every dialog about profile:

@@ -206,7 +206,7 @@ type MenuOptions struct {
 
 // LabelCache remembers, per profile, the texts BuildMenu made for it.
 type LabelCache struct {
-	loc Locale
+	loc locale.Locale
 	m   map[string]*profileTexts
 }
 
@@ -228,7 +228,7 @@ type statusMemo struct {
 }
 
 // texts returns name's cached texts (fresh ones without a cache).
-func (c *LabelCache) texts(name string, loc Locale) *profileTexts {
+func (c *LabelCache) texts(name string, loc locale.Locale) *profileTexts {
 	if c == nil {
 		return newTexts(name, loc)
 	}
@@ -250,7 +250,7 @@ func (c *LabelCache) Trim(keep int) {
 	}
 }
 
-func newTexts(name string, loc Locale) *profileTexts {
+func newTexts(name string, loc locale.Locale) *profileTexts {
 	return &profileTexts{
 		login: loc.Text("Login " + name), logout: loc.Text("Logout " + name),
 		move: loc.Text(KeychainLabel(name)), inKeychain: loc.Text(name + " keys are in the keychain"),
@@ -262,7 +262,7 @@ func newTexts(name string, loc Locale) *profileTexts {
 }
 
 // statusLabel is StatusLabel through the memo.
-func (t *profileTexts) statusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+func (t *profileTexts) statusLabel(st session.Status, store session.KeyStore, loc locale.Locale) string {
 	left := st.Left
 	if left >= time.Minute {
 		left = left.Truncate(time.Minute)
@@ -430,7 +430,7 @@ func profileActions(st session.Status, opts MenuOptions) [3]Item {
 // groupRows puts the profile submenus into at most MaxGroups submenus of
 // neighbours, labelled by their first and last names and how many of them
 // are active.
-func groupRows(profiles []session.Status, rows []Item, loc Locale) []Item {
+func groupRows(profiles []session.Status, rows []Item, loc locale.Locale) []Item {
 	n := len(rows)
 	groups := min((n+GroupAbove-1)/GroupAbove, MaxGroups)
 	size := (n + groups - 1) / groups
@@ -473,7 +473,7 @@ func keychainMark(store session.KeyStore) string {
 // left", with KeychainMark after the name when store is KeysInKeychain
 // ("myaccount [keychain] — active, 3h12m left"). Profiles with a Problem
 // say "needs setup".
-func StatusLabel(st session.Status, store session.KeyStore, loc Locale) string {
+func StatusLabel(st session.Status, store session.KeyStore, loc locale.Locale) string {
 	name := st.Profile.Name + keychainMark(store) + loc.Dash()
 	if st.Profile.Problem != nil {
 		return name + "needs setup"

@@ -36,10 +36,10 @@ func TestStatusLabel(t *testing.T) {
 		{"logged out", status("myaccount", session.LoggedOut, 0), session.KeysInFile, utf8, "myaccount — logged out"},
 		{"unknown expiry", status("myaccount", session.ActiveUnknown, 0), session.KeysInFile, utf8, "myaccount — active (unknown expiry)"},
 		{"needs setup", needsSetup, session.KeysMissing, utf8, "myaccount — needs setup"},
-		{"C locale", status("myaccount", session.Active, 2*time.Hour), session.KeysInFile, Locale{}, "myaccount - active, 2h0m left"},
-		{"C locale expired", status("prod", session.Expired, 0), session.KeysInFile, Locale{}, "prod - expired"},
+		{"C locale", status("myaccount", session.Active, 2*time.Hour), session.KeysInFile, locale.Locale{}, "myaccount - active, 2h0m left"},
+		{"C locale expired", status("prod", session.Expired, 0), session.KeysInFile, locale.Locale{}, "prod - expired"},
 		{"keychain", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, utf8, "myaccount [keychain] — active, 3h12m left"},
-		{"keychain, C locale", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, Locale{}, "myaccount [keychain] - active, 3h12m left"},
+		{"keychain, C locale", status("myaccount", session.Active, 3*time.Hour+12*time.Minute), session.KeysInKeychain, locale.Locale{}, "myaccount [keychain] - active, 3h12m left"},
 		{"keychain, needs setup", needsSetup, session.KeysInKeychain, utf8, "myaccount [keychain] — needs setup"},
 		{"keys missing: no lock", status("myaccount", session.LoggedOut, 0), session.KeysMissing, utf8, "myaccount — logged out"},
 	}
@@ -164,7 +164,7 @@ Quit
 				status("alpha", session.Expiring, 8*time.Minute),
 				expiredAgo("beta", t0, 20*time.Minute),
 			}},
-			opts: MenuOptions{Locale: Locale{}, Autostart: on},
+			opts: MenuOptions{Locale: locale.Locale{}, Autostart: on},
 			want: `alpha - expiring in 8m
 Login alpha
 Logout alpha
@@ -455,7 +455,7 @@ func TestBuildMenuNoNonASCIIUnderC(t *testing.T) {
 	p := status("caf\u00e9", session.Active, time.Hour)
 	q := status("file", session.LoggedOut, 0)
 	m := BuildMenu(session.Snapshot{Profiles: []session.Status{p, q}},
-		MenuOptions{Locale: Locale{}, KeyStores: map[string]session.KeyStore{
+		MenuOptions{Locale: locale.Locale{}, KeyStores: map[string]session.KeyStore{
 			"caf\u00e9": session.KeysInKeychain, "file": session.KeysInFile}, LoggingIn: map[string]bool{"file": true}})
 	m.Walk(func(it Item, _ int) {
 		for _, s := range []string{it.Label, it.Tooltip} {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"

@@ -22,6 +22,14 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
 
+// The dialogs answer every question the tray asks, and can raise an open
+// code dialog (dialogs may not import tray, so the check is here).
+var _ interface {
+	tray.Dialogs
+	tray.Confirmer
+	tray.Raiser
+} = dialogs.Zenity{}
+
 // version is stamped by the build: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 

@@ -136,7 +136,8 @@ type Server struct {
 
 	logf       func(format string, args ...any)
 	sessionCap time.Duration
-	skew       int // TOTP steps accepted either side of now
+	roleCap    time.Duration // see WithRoleSessionCap
+	skew       int           // TOTP steps accepted either side of now
 
 	mu       sync.Mutex
 	now      func() time.Time
