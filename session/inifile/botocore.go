@@ -148,6 +148,9 @@ func boParse(lines []string, withValues, withRoles bool) *boRead {
 		if p.r.roles != nil {
 			p.r.roles[gi] = boRole{kind: boBlank, sect: int32(p.sect), opt: -1}
 		}
+		if !withValues && !withRoles && p.quick(l) {
+			continue
+		}
 		if !utf8.ValidString(l) {
 			p.r.errs = append(p.r.errs, boErr{kind: boErrUTF8, line: gi, text: pyStrip(lineContent(l))})
 		}
@@ -171,6 +174,38 @@ func boParse(lines []string, withValues, withRoles bool) *boRead {
 		}
 	}
 	return p.r
+}
+
+// quick handles, for a reading of headers only, a line that starts in
+// column 0 and holds no lone '\r': most lines of most files. It reports
+// whether it did.
+func (p *boParser) quick(l string) bool {
+	c := l[0]
+	if c <= ' ' || c >= utf8.RuneSelf {
+		return false
+	}
+	if i := strings.IndexByte(l, '\r'); i >= 0 && i < len(lineContent(l)) {
+		return false
+	}
+	switch {
+	case c == '#' || c == ';':
+	case c == '[':
+		if name, ok := boHeaderName(pyRstrip(lineContent(l))); ok {
+			p.indent = 0
+			p.header(name)
+			return true
+		}
+		return false
+	case p.sect == boNone:
+		p.indent = 0 // text before any header: an error
+	case c == '=' || c == ':':
+		p.indent, p.opt = 0, -1 // a key with no name
+	case strings.IndexByte(l, '=') >= 0 || strings.IndexByte(l, ':') >= 0:
+		p.indent, p.opt = 0, 0 // a key; its value is not wanted
+	default:
+		p.indent = 0 // not key = value: an error, optname stays
+	}
+	return true
 }
 
 type boParser struct {
@@ -199,6 +234,9 @@ func (p *boParser) cur() *boSection {
 		return nil
 	case boDefault:
 		return p.r.def
+	}
+	if p.sect >= len(p.r.secs) {
+		return nil // reading headers only
 	}
 	return &p.r.secs[p.sect]
 }
@@ -258,6 +296,10 @@ func (p *boParser) line(s string) {
 func (p *boParser) header(name string) {
 	p.opt = -1
 	p.r.heads = append(p.r.heads, boHead{line: p.gi, name: name})
+	if !p.values && p.r.roles == nil {
+		p.sect = 0 // some section: only the headers are wanted
+		return
+	}
 	if name == "DEFAULT" {
 		if p.r.def == nil {
 			p.r.def = &boSection{name: name, hdr: p.gi}

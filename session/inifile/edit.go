@@ -24,7 +24,10 @@ var (
 // "key = value" (keeping the key's spelling), removing its nested lines and
 // any earlier copy of the key in the section, or adds the line after the
 // section's last key. A missing section is appended at the end of the file.
-// On error the File is unchanged. Errors never contain the value.
+// The line written gets an indentation that both readers accept (the
+// line's own, or its neighbours', or none); where none is accepted, Set
+// refuses with ErrUnsafeEdit. On error the File is unchanged. Errors never
+// contain the value.
 func (f *File) Set(section, key, value string) error {
 	if err := checkSection(section); err != nil {
 		return err
@@ -43,20 +46,7 @@ func (f *File) Set(section, key, value string) error {
 	lk := strings.ToLower(key)
 	eol := f.EOL()
 	if len(bis) == 0 {
-		// Append the section to the last block (the preamble, in a file
-		// without headers).
-		bi := len(a.blocks) - 1
-		b := a.blocks[bi]
-		repl := make([]string, 0, b.end-b.header+3)
-		repl = append(repl, f.lines[b.header:b.end]...)
-		if n := len(repl); n > 0 {
-			// Always exactly one separator line, even after a blank one,
-			// so RemoveEmptySection can undo the append byte for byte.
-			repl[n-1] = terminate(repl[n-1], eol)
-			repl = append(repl, eol)
-		}
-		repl = append(repl, "["+section+"]"+eol, propLine(key, value)+eol)
-		return f.replaceBlock(bi, repl, section, lk, &value)
+		return f.appendSection(section, key, value, lk, eol)
 	}
 	bi := bis[0]
 	b := a.fill(bi)
@@ -70,44 +60,111 @@ func (f *File) Set(section, key, value string) error {
 			}
 		}
 	}
-	if ndrop == 1 && last >= 0 && !isLineSpace(lines[last][0]) {
-		// Already "key = value" (any spacing or separator, no comment,
-		// no quotes): leave the user's formatting alone.
-		if _, v, ok := splitProperty(lineContent(lines[last])); ok && v == value {
-			return nil
+	it := intent{section: section, key: lk, want: &value, hdr: b.header, newHdr: b.header}
+	var cands []candidate
+	if ndrop == 1 && last >= 0 {
+		// Already "key = value" (any spacing or separator, no comment, no
+		// quotes): leave the user's formatting alone, if both readers
+		// read it so.
+		if _, v, ok := splitProperty(strings.TrimLeft(lineContent(lines[last]), " \t")); ok && v == value {
+			cands = append(cands, candidate{lines: lines, origin: span(b.header, len(lines)), noop: true})
 		}
 	}
 	ins := 0 // insert after this line when the key is new
+	keyLine := -1
 	for j := 1; j < len(lines); j++ {
 		k := b.info[j].kind
 		if k == kindKey || k == kindNested || k == kindOther && isLineSpace(lines[j][0]) {
 			ins = j
 		}
+		if k == kindKey {
+			keyLine = j
+		}
 	}
-	repl := make([]string, 0, len(lines)+1)
-	for j, l := range lines {
-		switch {
-		case j == last:
-			spelling := strings.TrimSpace(keyText(lineContent(l)))
-			if checkKey(spelling) != nil || strings.ToLower(spelling) != lk {
-				spelling = key
+	var indents []string
+	if last >= 0 {
+		indents = []string{indentOf(lines[last]), ""}
+	} else {
+		if keyLine >= 0 {
+			indents = append(indents, indentOf(lines[keyLine]))
+		}
+		indents = append(indents, "", indentOf(f.nextText(b.header+ins+1)), indentOf(lines[0]))
+	}
+	eof := b.end == len(f.lines)
+	for _, ind := range uniq(indents) {
+		repl := make([]string, 0, len(lines)+1)
+		origin := make([]int, 0, len(lines)+1)
+		for j, l := range lines {
+			switch {
+			case j == last:
+				spelling := strings.TrimSpace(keyText(lineContent(l)))
+				if checkKey(spelling) != nil || strings.ToLower(spelling) != lk {
+					spelling = key
+				}
+				repl = append(repl, ind+propLine(spelling, value)+ending(l))
+				origin = append(origin, -1)
+			case drop[j]:
+			default:
+				repl = append(repl, l)
+				origin = append(origin, b.header+j)
 			}
-			repl = append(repl, propLine(spelling, value)+lineEnding(l))
-		case drop[j]:
-		default:
-			repl = append(repl, l)
+			if last < 0 && j == ins {
+				// The new line ends the file as its last line did (a
+				// missing final newline stays missing).
+				prev := repl[len(repl)-1]
+				end := eol
+				if eof && j == len(lines)-1 && !strings.HasSuffix(prev, "\n") {
+					end = ending(prev)
+				}
+				repl[len(repl)-1] = terminate(prev, eol)
+				repl = append(repl, ind+propLine(key, value)+end)
+				origin = append(origin, -1)
+			}
 		}
-		if last < 0 && j == ins {
-			repl[len(repl)-1] = terminate(repl[len(repl)-1], eol)
-			repl = append(repl, propLine(key, value)+eol)
+		if eof && last >= 0 {
+			endFileAs(repl, lines[len(lines)-1])
 		}
+		cands = append(cands, candidate{lines: repl, origin: origin})
 	}
-	return f.replaceBlock(bi, repl, section, lk, &value)
+	return f.tryEdit(bi, bi+1, cands, it)
+}
+
+// appendSection adds section with its one key at the end of the file:
+// after exactly one blank separator line, so that RemoveEmptySection can
+// undo it byte for byte, and never on the first line right after a
+// byte-order mark, where aws-sdk-go-v2 does not see a header (the AWS
+// CLI's writer starts on a new line there too).
+func (f *File) appendSection(section, key, value, lk, eol string) error {
+	a := f.analysis()
+	bi := len(a.blocks) - 1
+	b := a.blocks[bi]
+	repl := make([]string, 0, b.end-b.header+3)
+	repl = append(repl, f.lines[b.header:b.end]...)
+	origin := span(b.header, len(repl))
+	end := eol
+	if n := len(repl); n > 0 {
+		if !strings.HasSuffix(repl[n-1], "\n") {
+			end = ending(repl[n-1]) // the file keeps ending as it did
+		}
+		repl[n-1] = terminate(repl[n-1], eol)
+		repl = append(repl, eol)
+		origin = append(origin, -1)
+	} else if f.bom {
+		repl = append(repl, eol)
+		origin = append(origin, -1)
+	}
+	hdr := b.header + len(repl)
+	repl = append(repl, "["+section+"]"+eol, propLine(key, value)+end)
+	origin = append(origin, -1, -1)
+	it := intent{section: section, key: lk, want: &value, hdr: -1, newHdr: hdr}
+	return f.tryEdit(bi, bi+1, []candidate{{lines: repl, origin: origin}}, it)
 }
 
 // Delete removes every line of key in section, with its nested lines, and
 // nothing else: comments and blank lines stay. It reports whether anything
-// was removed; a missing section or key is not an error.
+// was removed; a missing section or key is not an error. Like every edit,
+// it is refused (ErrUnsafeEdit, file unchanged) if either reader would see
+// more change than the key going.
 func (f *File) Delete(section, key string) (bool, error) {
 	a := f.analysis()
 	bis := a.blockIndexes(section)
@@ -123,16 +180,80 @@ func (f *File) Delete(section, key string) (bool, error) {
 	if ndrop == 0 {
 		return false, nil
 	}
-	repl := make([]string, 0, b.end-b.header-ndrop)
-	for j, l := range f.lines[b.header:b.end] {
+	lines := f.lines[b.header:b.end]
+	repl := make([]string, 0, len(lines)-ndrop)
+	origin := make([]int, 0, len(lines)-ndrop)
+	for j, l := range lines {
 		if !drop[j] {
 			repl = append(repl, l)
+			origin = append(origin, b.header+j)
 		}
 	}
-	if err := f.replaceBlock(bis[0], repl, section, lk, nil); err != nil {
+	if b.end == len(f.lines) {
+		endFileAs(repl, lines[len(lines)-1])
+	}
+	it := intent{section: section, key: lk, hdr: b.header, newHdr: b.header}
+	if err := f.tryEdit(bis[0], bis[0]+1, []candidate{{lines: repl, origin: origin}}, it); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// endFileAs makes the last of repl, the new end of the file, end the way
+// the file's old last line old did: a missing final newline stays missing.
+func endFileAs(repl []string, old string) {
+	n := len(repl)
+	if n == 0 || strings.HasSuffix(old, "\n") || !strings.HasSuffix(repl[n-1], "\n") {
+		return
+	}
+	l := strings.TrimSuffix(repl[n-1], "\n")
+	l = strings.TrimSuffix(l, "\r")
+	if l == "" {
+		return // a blank line is only its newline: it stays
+	}
+	repl[n-1] = l + ending(old)
+}
+
+// nextText is the first line from i on that botocore does not skip (not
+// blank, not a comment), or "".
+func (f *File) nextText(i int) string {
+	for ; i < len(f.lines); i++ {
+		if v := pyStrip(lineContent(f.lines[i])); v != "" && v[0] != '#' && v[0] != ';' {
+			return f.lines[i]
+		}
+	}
+	return ""
+}
+
+// indentOf is the run of spaces and tabs that l starts with.
+func indentOf(l string) string {
+	i := 0
+	for i < len(l) && isLineSpace(l[i]) {
+		i++
+	}
+	if i == len(lineContent(l)) {
+		return "" // a blank line
+	}
+	return l[:i]
+}
+
+func uniq(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// span is the origin of n lines copied from line start on.
+func span(start, n int) []int {
+	o := make([]int, n)
+	for i := range o {
+		o[i] = start + i
+	}
+	return o
 }
 
 func duplicateErr(section string, n int) error {
@@ -180,24 +301,6 @@ func (a *analysis) keyLines(b block, lk string) map[int]bool {
 	return drop
 }
 
-// replaceBlock installs repl in place of block bi after checking that
-// readers see exactly the old content with only section/key changed (to
-// *want, or removed when want is nil). Every other line stays as it is and
-// a block parses on its own (the SDK keeps nothing across a header), so
-// only repl needs parsing: it must keep the block's header (and gain just
-// the new section's when Set appends one) and read the same but for key.
-// FuzzMatchesReference checks this against re-parsing the whole file.
-func (f *File) replaceBlock(bi int, repl []string, section, lk string, want *string) error {
-	a := f.analysis()
-	old := a.fill(bi)
-	nbs := reblock(repl, old.header, old.pre)
-	if err := sameExcept(a, old, nbs, section, lk, want); err != nil {
-		return fmt.Errorf("editing %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", lk, section, ErrUnsafeEdit)
-	}
-	f.install(bi, bi+1, repl, nbs)
-	return nil
-}
-
 // reblock parses lines, which start at line start of the file and replace
 // a block (the preamble if pre), into blocks. It returns nil if lines no
 // longer start with a header where the block had one.
@@ -227,12 +330,13 @@ func reblock(lines []string, start int, pre bool) []block {
 }
 
 // install puts repl and its blocks nbs in place of blocks [bi, bj). Blocks
-// are only ever added or removed at the end of the file, so the indexes
-// of the others stay.
+// are added only at the end of the file; RemoveEmptySection merges one
+// into the block before, which moves the blocks after it down one.
 func (f *File) install(bi, bj int, repl []string, nbs []block) {
 	a := f.a
 	lo, hi := a.blocks[bi].header, a.blocks[bj-1].end
 	delta := len(repl) - (hi - lo)
+	a.boOdd = spliceOdd(a.boOdd, lo, hi, delta, repl)
 	f.lines = slices.Replace(f.lines, lo, hi, repl...)
 	a.lines = f.lines
 	for i := bj; i < len(a.blocks); i++ {
@@ -243,6 +347,13 @@ func (f *File) install(bi, bj int, repl []string, nbs []block) {
 		a.unregister(a.blocks[i].name)
 	}
 	a.blocks = slices.Replace(a.blocks, bi, bj, nbs...)
+	if shift := len(nbs) - (bj - bi); shift != 0 && a.names != nil {
+		for j := range a.secs {
+			if a.secs[j].first >= bj {
+				a.secs[j].first += shift
+			}
+		}
+	}
 	for i := bj - bi; i < len(nbs); i++ {
 		a.register(nbs[i].name, bi+i)
 	}
@@ -251,6 +362,32 @@ func (f *File) install(bi, bj int, repl []string, nbs []block) {
 			a.secs[j].merged = nil
 		}
 	}
+}
+
+// spliceOdd updates the lines botocore alone may read as headers when
+// lines [lo, hi) become repl.
+func spliceOdd(odd []int, lo, hi, delta int, repl []string) []int {
+	i := 0
+	for i < len(odd) && odd[i] < lo {
+		i++
+	}
+	j := i
+	for j < len(odd) && odd[j] < hi {
+		j++
+	}
+	var add []int
+	for k, l := range repl {
+		if boMayBeHeader(l) {
+			if _, ok := headerName(lineContent(l)); !ok || !mayBeHeader(l) {
+				add = append(add, lo+k)
+			}
+		}
+	}
+	rest := odd[j:]
+	for k := range rest {
+		rest[k] += delta
+	}
+	return slices.Concat(odd[:i], add, rest)
 }
 
 // unregister forgets a header of name; a name with no header left leaves
@@ -355,13 +492,16 @@ func keyText(s string) string {
 	return s[:i]
 }
 
-// lineEnding returns l's terminator ("" for an unterminated last line).
-func lineEnding(l string) string {
+// ending is l's terminator: "\r\n", "\n", or for an unterminated last
+// line a lone "\r" (which the readers also drop) or "".
+func ending(l string) string {
 	switch {
 	case strings.HasSuffix(l, "\r\n"):
 		return "\r\n"
 	case strings.HasSuffix(l, "\n"):
 		return "\n"
+	case strings.HasSuffix(l, "\r"):
+		return "\r"
 	}
 	return ""
 }

@@ -105,6 +105,12 @@ func TestUnsafeEditRefused(t *testing.T) {
 			"empty value nests next key", "[a]\nk = v\n  x = 1\n",
 			func(f *File) error { return f.Set("a", "k", "") },
 		},
+		{
+			// botocore reads "  k = v" as part of j's value, the SDK as k:
+			// no rewrite of that line keeps both readings.
+			"readers disagree about the line", "[a]\nj = 1\n  k = v\n",
+			func(f *File) error { return f.Set("a", "k", "v") },
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,25 +143,31 @@ func TestSetInsertion(t *testing.T) {
 			"[a]\n  stray\nk = v\n# c\n"},
 		{"header without newline",
 			"[a]",
-			"[a]\nk = v\n"},
+			"[a]\nk = v"},
 		{"header without newline crlf file",
 			"[z]\r\n[a]",
-			"[z]\r\n[a]\r\nk = v\r\n"},
+			"[z]\r\n[a]\r\nk = v"},
+		{"after the last line, ending in a lone cr",
+			"[a]\r\nj = 1\r",
+			"[a]\r\nj = 1\r\nk = v\r"},
 		{"replace keeps key spelling",
 			"[a]\nK = old # c\nj = 1\n",
 			"[a]\nK = v\nj = 1\n"},
 		{"replace removes nested lines",
 			"[a]\nk =\n  x = 1\n  y = 2\nj = 1\n",
 			"[a]\nk = v\nj = 1\n"},
-		{"replace indented promoted key",
+		{"replace indented promoted key keeps its indentation",
 			"[a]\n  k = old\nj = 1\n",
-			"[a]\nk = v\nj = 1\n"},
+			"[a]\n  k = v\nj = 1\n"},
+		{"new key indented like the keys above",
+			"[a]\n\tj = 1\n\n[b]\n",
+			"[a]\n\tj = 1\n\tk = v\n\n[b]\n"},
 		{"replace keeps crlf",
 			"[a]\r\nk = old\r\n",
 			"[a]\r\nk = v\r\n"},
-		{"bom only",
+		{"bom only: the header on its own line after the mark",
 			"\xEF\xBB\xBF",
-			"\xEF\xBB\xBF[a]\nk = v\n"},
+			"\xEF\xBB\xBF\n[a]\nk = v\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -206,7 +218,7 @@ func TestSetSameValueKeepsLine(t *testing.T) {
 		{"no final newline", "[a]\nk = v", "[a]\nk = v"},
 		{"inline comment rewritten", "[a]\nk = v # c\n", "[a]\nk = v\n"},
 		{"quotes rewritten (botocore keeps them)", "[a]\nk = \"v\"\n", "[a]\nk = v\n"},
-		{"indented rewritten (botocore continuation)", "[a]\nj = 1\n  k = v\n", "[a]\nj = 1\nk = v\n"},
+		{"indented same value kept", "[a]\n  k = v\n  j = 1\n", "[a]\n  k = v\n  j = 1\n"},
 		{"duplicate rewritten", "[a]\nk = v\nk = v\n", "[a]\nk = v\n"},
 		{"nested block rewritten", "[a]\nk = v\n  more\n", "[a]\nk = v\n"},
 	}

@@ -18,6 +18,9 @@ type File struct {
 	a     *analysis
 	heads int       // lines starting with '[': about how many sections to expect
 	src   *snapshot // the read it came from (Load, Begin); nil for Parse
+
+	text    string // the content parsed (after any BOM)
+	innerCR int8   // 0: not known yet; 1: some line holds a lone '\r' inside; -1: none
 }
 
 // Parse splits data into lines. It never fails: lines it does not
@@ -39,6 +42,7 @@ func parseString(s string) *File {
 	if strings.HasPrefix(s, bom) {
 		f.bom, s = true, s[len(bom):]
 	}
+	f.text = s
 	f.lines = make([]string, 0, strings.Count(s, "\n")+1)
 	for len(s) > 0 {
 		if s[0] == '[' {
@@ -121,6 +125,27 @@ func (f *File) EOL() string {
 		}
 	}
 	return "\n"
+}
+
+// hasInnerCR reports whether a line holds a '\r' that is not its line
+// ending, which Python reads as a line break of its own. Edits never write
+// one, so what the parsed content said stays true.
+func (f *File) hasInnerCR() bool {
+	if f.innerCR == 0 {
+		f.innerCR = -1
+		for s := f.text; ; {
+			i := strings.IndexByte(s, '\r')
+			if i < 0 {
+				break
+			}
+			if i+1 < len(s) && s[i+1] != '\n' {
+				f.innerCR = 1
+				break
+			}
+			s = s[i+1:]
+		}
+	}
+	return f.innerCR > 0
 }
 
 func (f *File) analysis() *analysis {

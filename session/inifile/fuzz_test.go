@@ -82,7 +82,7 @@ func FuzzEditPreserves(f *testing.F) {
 			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrDuplicateSection) && !errors.Is(err, ErrUnsafeEdit) {
 				t.Fatalf("unexpected error kind: %v", err)
 			}
-			if len(value) > 3 && strings.Contains(err.Error(), value) &&
+			if !del && len(value) > 3 && strings.Contains(err.Error(), value) &&
 				!strings.Contains(fmt.Sprintf("%q %q", section, key), value) && !strings.Contains(section+key, value) {
 				t.Fatalf("error leaks the value: %v", err)
 			}
@@ -93,6 +93,16 @@ func FuzzEditPreserves(f *testing.F) {
 		}
 		if !bytes.Equal(Parse(out).Bytes(), out) {
 			t.Fatal("output does not round-trip")
+		}
+		// Both readers, reading the files whole, see only the edit.
+		op := editOp{section: section, key: key}
+		if !del {
+			op.value = &value
+		}
+		if changed := !bytes.Equal(out, data); changed || !del {
+			if err := intendedOnly(data, out, op); err != nil {
+				t.Fatalf("the edit shows more than intended: %v\nbefore %q\nafter  %q", err, data, out)
+			}
 		}
 		if bytes.HasPrefix(data, []byte(bom)) != bytes.HasPrefix(out, []byte(bom)) {
 			t.Fatal("BOM added or lost")
@@ -121,7 +131,11 @@ func FuzzEditPreserves(f *testing.F) {
 			sameLines(t, "old file", oldLines, newLines[:n])
 			tail := strings.Join(newLines[n:], "")
 			eol := file.EOL()
-			want := "[" + section + "]" + eol + propLine(key, value) + eol
+			end := eol // the new last line ends the file as the old one did
+			if n > 0 && !strings.HasSuffix(oldLines[n-1], "\n") {
+				end = ending(oldLines[n-1])
+			}
+			want := "[" + section + "]" + eol + propLine(key, value) + end
 			if tail != want && tail != eol+want {
 				t.Fatalf("appended %q; want [blank line +] %q", tail, want)
 			}
@@ -139,9 +153,18 @@ func FuzzEditPreserves(f *testing.F) {
 		}
 		sameLines(t, "before the section", oldLines[:ob.header], newLines[:nb.header])
 		sameLines(t, "after the section", oldLines[ob.end:], newLines[nb.end:])
-		// Inside: the same lines once the key's own lines are taken out.
-		sameLines(t, "the rest of the section",
-			withoutKey(oldA, oldLines, ob, lk), withoutKey(newA, newLines, nb, lk))
+		// Inside: the same lines once the key's own lines are taken out
+		// (and the key's line rewritten or added in the section's
+		// indentation). When the section ends a file that has no final
+		// newline, its new last line may have given its newline up.
+		rest, newRest := withoutKey(oldA, oldLines, ob, lk), withoutKey(newA, newLines, nb, lk)
+		if nb.end == len(newLines) && len(newRest) > 0 && len(oldLines) > 0 && !strings.HasSuffix(oldLines[len(oldLines)-1], "\n") {
+			i := len(newRest) - 1
+			if j := i; j < len(rest) && strings.TrimRight(rest[j], "\r\n") == strings.TrimRight(newRest[i], "\r\n") {
+				newRest[i] = rest[j]
+			}
+		}
+		sameLines(t, "the rest of the section", rest, newRest)
 	})
 }
 

@@ -75,6 +75,10 @@ var goldenCases = []struct {
 	{"duplicate_key", []op{set("myaccount", "aws_session_token", "third")}},
 	{"delete_nested", []op{del("profile myaccount", "s3")}},
 	{"no_keys", []op{set("myaccount", "region", "eu-west-1")}},
+	// botocore reads a line indented deeper than the key above as part of
+	// its value: lines written keep the section's indentation.
+	{"indented_section", login("myaccount")},
+	{"indented_keys", append(login("dev"), set("next", "region", "eu-west-1"))},
 }
 
 func applyOps(t *testing.T, f *File, ops []op) {

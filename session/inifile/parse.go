@@ -1,6 +1,9 @@
 package inifile
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // This file ports aws-sdk-go-v2 config/internal/ini (tokenize.go,
 // strings.go, parse.go) line by line, and also records, for each line, what
@@ -88,6 +91,10 @@ type analysis struct {
 	order []string // section names in order of first appearance
 	finds int      // lookups answered without the index
 
+	// Lines botocore may read as a header although aws-sdk-go-v2 reads no
+	// header there ("[a] x", "[#a]", a header after a Python-only space).
+	boOdd []int
+
 	// Chunks that block bodies, infos and kvs are cut from, so filling every
 	// block (status) costs a few allocations and filling one (a login's
 	// write) a small one.
@@ -117,10 +124,16 @@ func scan(lines []string, heads int) *analysis {
 	a.blocks[0] = block{pre: true, end: len(lines)}
 	for i, l := range lines {
 		if !mayBeHeader(l) {
+			if boMayBeHeader(l) {
+				a.boOdd = append(a.boOdd, i)
+			}
 			continue
 		}
 		name, ok := headerName(lineContent(l))
 		if !ok {
+			if boMayBeHeader(l) {
+				a.boOdd = append(a.boOdd, i)
+			}
 			continue
 		}
 		a.blocks[len(a.blocks)-1].end = i
@@ -199,6 +212,16 @@ func (a *analysis) register(name string, bi int) {
 	a.names[name] = len(a.secs)
 	a.secs = append(a.secs, secEntry{count: 1, first: bi})
 	a.order = append(a.order, name)
+}
+
+// boMayBeHeader is mayBeHeader for botocore: after Python's white space
+// (which also counts \x1c to \x1f, and more of Unicode), a '['.
+func boMayBeHeader(l string) bool {
+	if c := l[0]; c > ' ' && c < utf8.RuneSelf && c != '[' {
+		return false
+	}
+	v := pyLstrip(l)
+	return len(v) > 0 && v[0] == '['
 }
 
 // mayBeHeader is a quick test that lets most lines skip headerName: after

@@ -1,44 +1,51 @@
 package inifile
 
-import (
-	"fmt"
-	"slices"
-)
-
-// RemoveEmptySection drops section when it is the last block of the file
-// and holds nothing but blank lines, together with the one blank line that
-// separates it from the block before. That is the exact inverse of Set
-// appending a new section, so a login followed by a logout leaves the file
-// byte-identical. A section anywhere else, or holding anything at all (a
-// comment, a key), stays: it is the user's.
+// RemoveEmptySection drops section's header when the section holds nothing
+// but blank lines, together with the one blank line right above it (the
+// separator Set adds when it appends a section). That is the exact inverse
+// of Set appending a new section, wherever the section now stands: sections
+// appended after it keep their own separators, so logging out of the
+// sessions a login created, in any order, gives back the original file
+// byte for byte (a missing final newline included). A section holding
+// anything at all (a comment, a key) stays: it is the user's. Like every
+// edit, it is refused (ErrUnsafeEdit, file unchanged) if either reader
+// would see more change than the section going.
 func (f *File) RemoveEmptySection(section string) (bool, error) {
 	a := f.analysis()
 	bis := a.blockIndexes(section)
 	if len(bis) > 1 {
 		return false, duplicateErr(section, len(bis))
 	}
-	if len(bis) == 0 || a.blocks[bis[0]].end != len(f.lines) {
+	if len(bis) == 0 {
 		return false, nil
 	}
-	b := a.fill(bis[0])
+	bi := bis[0]
+	b := a.fill(bi)
 	for _, li := range b.info[1:] {
 		if li.kind != kindBlank {
 			return false, nil
 		}
 	}
-	// Drop the block, and the blank line before it from the block before
-	// (which reads the same without it).
-	bi := bis[0]
-	if b.header == 0 || a.lineAt(b.header-1).kind != kindBlank {
-		f.install(bi, bi+1, nil, nil)
-		return true, nil
-	}
+	// The block before takes the section's blank lines (those of a section
+	// in the middle are the separator of the next), less the separator
+	// above the header. The last block goes whole.
 	prev := a.fill(bi - 1)
-	repl := slices.Clone(f.lines[prev.header : b.header-1])
-	nbs := reblock(repl, prev.header, prev.pre)
-	if err := sameExcept(a, prev, nbs, section, "", nil); err != nil {
-		return false, fmt.Errorf("removing [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", section, ErrUnsafeEdit)
+	keep := b.header
+	if b.header > prev.header && prev.info[b.header-1-prev.header].kind == kindBlank {
+		keep = b.header - 1
 	}
-	f.install(bi-1, bi+1, repl, nbs)
+	repl := make([]string, 0, b.end-prev.header)
+	repl = append(repl, f.lines[prev.header:keep]...)
+	origin := span(prev.header, len(repl))
+	if b.end < len(f.lines) {
+		repl = append(repl, f.lines[b.header+1:b.end]...)
+		origin = append(origin, span(b.header+1, b.end-b.header-1)...)
+	} else {
+		endFileAs(repl, f.lines[b.end-1])
+	}
+	it := intent{section: section, drop: true, hdr: b.header, newHdr: -1}
+	if err := f.tryEdit(bi-1, bi+1, []candidate{{lines: repl, origin: origin}}, it); err != nil {
+		return false, err
+	}
 	return true, nil
 }

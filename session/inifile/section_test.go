@@ -39,7 +39,6 @@ func TestRemoveEmptySectionKeepsUserContent(t *testing.T) {
 	}{
 		{"comment inside", "[x]\nk = v\n\n[a]\n# mine\n"},
 		{"key inside", "[a]\nregion = eu-west-1\n"},
-		{"not last", "[a]\n\n[b]\nk = v\n"},
 		{"missing", "[b]\nk = v\n"},
 	}
 	for _, tt := range tests {
