@@ -23,6 +23,7 @@ var pyPython = "/usr/bin/python3"
 
 type pyBotocore struct {
 	mu       sync.Mutex
+	cache    map[string]*boView // by content: an edit's after is the next one's before
 	cmd      *exec.Cmd
 	in       *bufio.Writer
 	out      *bufio.Scanner
@@ -95,6 +96,19 @@ func (p *pyBotocore) read(tb testing.TB, data []byte) *boView {
 	tb.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if v, ok := p.cache[string(data)]; ok {
+		return v
+	}
+	if p.cache == nil || len(p.cache) > 4096 {
+		p.cache = map[string]*boView{}
+	}
+	v := p.ask(tb, data)
+	p.cache[string(data)] = v
+	return v
+}
+
+func (p *pyBotocore) ask(tb testing.TB, data []byte) *boView {
+	tb.Helper()
 	req, _ := json.Marshal(map[string]string{"data": base64.StdEncoding.EncodeToString(data)})
 	p.in.Write(req)
 	p.in.WriteByte('\n')

@@ -314,7 +314,14 @@ func (d *boDiff) errorsAdded() error {
 		var what string
 		switch e.kind {
 		case boErrDupSection:
-			what = fmt.Sprintf("%s would be a second [%s]", where, e.text)
+			first := "a header"
+			for _, h := range d.new.heads {
+				if h.name == e.text && h.line != e.line {
+					first = d.where(h.line)
+					break
+				}
+			}
+			return &refusal{fmt.Sprintf("%s already reads %s as the header [%s], which aws-sdk-go-v2 does not read as one; fix that line by hand", botocore, first, e.text)}
 		case boErrDupOption:
 			sec, key, _ := strings.Cut(e.text, "\x00")
 			what = fmt.Sprintf("%s would be a second %s in [%s]", where, key, sec)
@@ -367,7 +374,7 @@ func (d *boDiff) global(oldSec, newSec int) error {
 	others := []boHead{}
 	for i, s := range d.new.secs {
 		if i != newSec {
-			others = append(others, boHead{line: -1, name: s.name})
+			others = append(others, boHead{line: d.oldLine(s.hdr), name: s.name})
 		}
 	}
 	others = append(others, d.f.botocoreHeads(d.bs, d.be, profile)...)
@@ -385,18 +392,17 @@ func (d *boDiff) global(oldSec, newSec int) error {
 		}
 	}
 	for _, h := range others {
-		where := "nearby"
+		where := "a line nearby"
 		if h.line >= 0 {
-			where = fmt.Sprintf("on line %d", h.line+1)
+			where = fmt.Sprintf("line %d", h.line+1)
 		}
 		switch {
+		case h.name == name && added:
+			return &refusal{fmt.Sprintf("%s already reads %s as the header [%s], which aws-sdk-go-v2 does not read as one; fix that line by hand", botocore, where, h.name)}
 		case h.name == name:
-			if added {
-				return &refusal{fmt.Sprintf("%s already reads a header [%s] %s; merge it with [%s] by hand", botocore, h.name, where, d.it.section)}
-			}
-			return &refusal{fmt.Sprintf("%s reads [%s] twice (again %s) and refuses the file; merge them into one section by hand", botocore, h.name, where)}
+			return &refusal{fmt.Sprintf("%s reads [%s] twice (again on %s) and refuses the file; merge them into one section by hand", botocore, h.name, where)}
 		case profile && boEntryOf(h.name, true) == e:
-			return &refusal{fmt.Sprintf("%s reads [%s] %s as the same %s as [%s] and keeps only one of them; %s", botocore, h.name, where, e.kind, name, mergeHint(h.name, name))}
+			return &refusal{fmt.Sprintf("%s reads [%s] on %s as the same %s as [%s] and keeps only one of them; %s", botocore, h.name, where, e.kind, name, mergeHint(h.name, name))}
 		}
 	}
 	return nil

@@ -56,7 +56,11 @@ def creds(path, raw):
     out = []
     for section in raw:
         try:
-            c = SharedCredentialProvider(creds_filename=path, profile_name=section).load()
+            # The resolver's own code, given the file as raw_config_parse
+            # read it above (rather than reading it again per section).
+            c = SharedCredentialProvider(
+                creds_filename=path, profile_name=section, ini_parser=lambda _: raw
+            ).load()
         except PartialCredentialsError:
             out.append([section, "partial"])
             continue
