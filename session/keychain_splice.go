@@ -22,9 +22,9 @@ var errUnsafeMove = errors.New("the edit would change how AWS readers see the re
 // The keychain moves need a splice inifile's Set/Delete cannot make: the
 // marker takes the place of the key lines (and the keys the place of the
 // marker), so import then export gives back the file byte for byte. inifile
-// still does the parsing: deleting a key from a copy and diffing the lines
-// says exactly which lines hold it. The result is re-parsed and checked
-// like inifile's own edits before it replaces the File.
+// still does the parsing (KeyLines says which lines hold a key), and the
+// result is checked with both readers (CheckSplice) before it replaces the
+// File.
 
 // splitLines splits data the way inifile.Parse does: each line keeps its
 // terminator; a leading BOM is reported apart.
@@ -59,28 +59,24 @@ func joinLines(bom bool, lines []string) []byte {
 // keyLineIndexes returns the indexes of the lines that hold keys of section
 // (key lines and the nested lines they own).
 func keyLineIndexes(f *inifile.File, section string, keys ...string) (map[int]bool, error) {
-	_, before := splitLines(f.Bytes())
 	out := map[int]bool{}
 	for _, key := range keys {
-		cp := inifile.Parse(f.Bytes())
-		if _, err := cp.Delete(section, key); err != nil {
-			return nil, err
+		idx, err := f.KeyLines(section, key)
+		if err != nil {
+			return nil, fmt.Errorf("locate %s in [%s]: %w", key, section, err)
 		}
-		_, after := splitLines(cp.Bytes())
-		// Delete only drops lines, so after is a subsequence of before.
-		j := 0
-		for i, l := range before {
-			if j < len(after) && after[j] == l {
-				j++
-			} else {
-				out[i] = true
-			}
-		}
-		if j != len(after) {
-			return nil, fmt.Errorf("locate %s in [%s]: %w", key, section, errUnsafeMove)
+		for _, i := range idx {
+			out[i] = true
 		}
 	}
 	return out, nil
+}
+
+// indentOf is the spaces and tabs l starts with: a line written in place of
+// another keeps its indentation, which botocore reads as meaning (a line
+// indented deeper than the key above it continues that key's value).
+func indentOf(l string) string {
+	return l[:len(l)-len(strings.TrimLeft(l, " \t"))]
 }
 
 // lineEnd is l's terminator: "\n", "\r\n", or for an unterminated last
@@ -119,7 +115,7 @@ func keysToMarker(f *inifile.File, l string) (*inifile.File, error) {
 	for i, line := range lines {
 		switch {
 		case i == first:
-			out = append(out, markerLine+end)
+			out = append(out, indentOf(lines[first])+markerLine+end)
 		case !idx[i]:
 			out = append(out, line)
 		}
@@ -155,9 +151,10 @@ func markerToKeys(f *inifile.File, l string, keys Keys) (*inifile.File, error) {
 	for i, line := range lines {
 		switch {
 		case i == first:
+			ind := indentOf(lines[first])
 			out = append(out,
-				longTermKeyNames[0]+" = "+keys.AccessKeyID+inner,
-				longTermKeyNames[1]+" = "+keys.SecretAccessKey+end)
+				ind+longTermKeyNames[0]+" = "+keys.AccessKeyID+inner,
+				ind+longTermKeyNames[1]+" = "+keys.SecretAccessKey+end)
 		case !idx[i]:
 			out = append(out, line)
 		}
@@ -179,41 +176,19 @@ func trailing(idx map[int]bool, first, n int) bool {
 	return true
 }
 
-// sameBut checks that g reads exactly like f, except that in [l] the keys
-// of the move now read as want (and the others of the move are gone). Its
-// errors never hold a value.
+// sameBut checks that g reads exactly like f to both AWS readers, except
+// that in [l] the keys of the move now read as want (and the others of the
+// move are gone). Its errors never hold a value.
 func sameBut(f, g *inifile.File, l string, want map[string]string) error {
-	moved := map[string]bool{keychainMarker: true}
+	moved := map[string]*string{keychainMarker: nil}
 	for _, k := range longTermKeyNames {
-		moved[k] = true
+		moved[k] = nil
 	}
-	if !slices.Equal(f.Sections(), g.Sections()) {
-		return errUnsafeMove
+	for k, v := range want {
+		moved[k] = &v
 	}
-	for _, sec := range f.Sections() {
-		if f.Count(sec) != g.Count(sec) {
-			return errUnsafeMove
-		}
-		keys := append(f.Keys(sec), g.Keys(sec)...)
-		for _, k := range keys {
-			if sec == l && moved[k] {
-				continue
-			}
-			fv, fok := f.Get(sec, k)
-			gv, gok := g.Get(sec, k)
-			fn, _ := f.Nested(sec, k)
-			gn, _ := g.Nested(sec, k)
-			if fok != gok || fv != gv || !maps.Equal(fn, gn) {
-				return errUnsafeMove
-			}
-		}
-	}
-	for k := range moved {
-		v, ok := g.Get(l, k)
-		w, wanted := want[k]
-		if ok != wanted || v != w {
-			return errUnsafeMove
-		}
+	if err := inifile.CheckSplice(f, g, l, moved); err != nil {
+		return fmt.Errorf("%w (%v)", errUnsafeMove, err)
 	}
 	return nil
 }

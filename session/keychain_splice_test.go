@@ -50,6 +50,18 @@ func TestKeychainSplice(t *testing.T) {
 	}
 }
 
+// TestKeychainSpliceRefusesDisagreement: where botocore reads a key line as
+// part of the value above it (it is indented deeper) and aws-sdk-go-v2 as a
+// key, no splice keeps both readings, so the move is refused.
+func TestKeychainSpliceRefusesDisagreement(t *testing.T) {
+	in := "[L]\nregion = eu-west-1\n\taws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s3cr3t/x+y\n"
+	if g, err := keysToMarker(inifile.Parse([]byte(in)), "L"); err == nil {
+		t.Fatalf("accepted:\n%q", g.Bytes())
+	} else if strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("the error holds the secret: %v", err)
+	}
+}
+
 func TestSameButRefusesOtherChanges(t *testing.T) {
 	f := inifile.Parse([]byte("[L]\naws_access_key_id = A\naws_secret_access_key = B\n[M]\nk = v\n"))
 	tests := map[string]string{

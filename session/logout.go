@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
@@ -44,6 +45,7 @@ func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, er
 	var removed []string
 	err := inifile.Update(f.credPath, func(file *inifile.File) error {
 		removed = removed[:0]
+		var created []string
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
 		for _, name := range targets(live) {
 			if !hasSessionToken(live, name) && live.credGet(name, "expiration") == "" {
@@ -52,20 +54,26 @@ func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, er
 			if err := guardSessionSection(file, f.credPath, name); err != nil {
 				return err
 			}
-			created := live.credGet(name, createdMarker) == "true"
+			ours := live.credGet(name, createdMarker) == "true"
 			for _, k := range sessionKeys {
 				if _, err := file.Delete(name, k); err != nil {
 					return editProblem(err, file, f.credPath, name, k, "remove")
 				}
 			}
-			// A section our login created goes away whole, so a login then a
-			// logout leaves the file byte-identical.
-			if created {
-				if _, err := file.RemoveEmptySection(name); err != nil {
-					return err
-				}
+			if ours {
+				created = append(created, name)
 			}
 			removed = append(removed, name)
+		}
+		// Sections our logins created go away whole, the last in the file
+		// first, each the way it came: so logins then logouts, in any
+		// order, give back the file byte for byte.
+		order := file.Sections()
+		slices.SortFunc(created, func(a, b string) int { return slices.Index(order, b) - slices.Index(order, a) })
+		for _, name := range created {
+			if _, err := file.RemoveEmptySection(name); err != nil {
+				return fmt.Errorf("remove [%s]: %w", name, err)
+			}
 		}
 		return nil
 	}, inifile.Reusing(f.cred))

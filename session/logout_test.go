@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
@@ -12,14 +13,15 @@ import (
 func TestLoginThenLogoutIsByteIdentical(t *testing.T) {
 	tests := []struct {
 		name, cred string
-		addsEOL    bool // the one byte a round trip adds: a missing final newline
 	}{
-		{"lf", permCreds, false},
-		{"crlf", strings.ReplaceAll(permCreds, "\n", "\r\n"), false},
-		{"no final newline", strings.TrimSuffix(permCreds, "\n") + "\n\n# end", true},
-		{"existing [X] with extras", permCreds + "\n[myaccount] ; c\n# keep\nregion_hint = x\n\n[other]\nk = v\n", false},
-		{"the user's own empty [X] at the end stays", permCreds + "\n[myaccount]\n", false},
-		{"the user's own empty [X] and a blank line", permCreds + "\n[myaccount]\n\n", false},
+		{"lf", permCreds},
+		{"crlf", strings.ReplaceAll(permCreds, "\n", "\r\n")},
+		{"no final newline", strings.TrimSuffix(permCreds, "\n") + "\n\n# end"},
+		{"no final newline after the keys", strings.TrimSuffix(permCreds, "\n")},
+		{"existing [X] with extras", permCreds + "\n[myaccount] ; c\n# keep\nregion_hint = x\n\n[other]\nk = v\n"},
+		{"existing [X] at the end without a final newline", permCreds + "\n[myaccount]\nregion_hint = x"},
+		{"the user's own empty [X] at the end stays", permCreds + "\n[myaccount]\n"},
+		{"the user's own empty [X] and a blank line", permCreds + "\n[myaccount]\n\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,9 +40,6 @@ func TestLoginThenLogoutIsByteIdentical(t *testing.T) {
 			if err != nil || !removed {
 				t.Fatalf("Logout = %v, %v", removed, err)
 			}
-			if tt.addsEOL {
-				before += "\n"
-			}
 			if got := readFile(t, e.credPath); got != before {
 				t.Errorf("after logout:\n%q\nwant\n%q", got, before)
 			}
@@ -49,6 +48,55 @@ func TestLoginThenLogoutIsByteIdentical(t *testing.T) {
 				t.Errorf("second Logout = %v, %v; want false, nil", removed, err)
 			}
 		})
+	}
+}
+
+// TestLogoutsAfterLoginsRestoreBytes: sessions that logins created, logged
+// out all at once or one by one in any order, give back the file as it was,
+// on LF and CRLF files, with or without a final newline.
+func TestLogoutsAfterLoginsRestoreBytes(t *testing.T) {
+	const cfg = "[profile aPerm]\nmfa_serial = " + testSerial + "\n[profile bPerm]\nmfa_serial = " + testSerial + "\n[profile cPerm]\nmfa_serial = " + testSerial + "\n"
+	const lf = "# keys\n[aPerm]\naws_access_key_id = KEYID\naws_secret_access_key = SECRET\n\n[bPerm]\naws_access_key_id = KEYID\naws_secret_access_key = SECRET\n[cPerm]\naws_access_key_id = KEYID\naws_secret_access_key = SECRET\n"
+	files := map[string]string{
+		"lf":                    lf,
+		"crlf":                  strings.ReplaceAll(lf, "\n", "\r\n"),
+		"lf no final newline":   strings.TrimSuffix(lf, "\n"),
+		"crlf no final newline": strings.TrimSuffix(strings.ReplaceAll(lf, "\n", "\r\n"), "\r\n"),
+		"ends in blank lines":   lf + "\n\n",
+		"byte-order mark":       "\xEF\xBB\xBF" + lf,
+	}
+	orders := [][]string{nil, {"a", "b", "c"}, {"c", "b", "a"}, {"b", "a", "c"}, {"a", "c", "b"}, {"b", "c", "a"}, {"c", "a", "b"}}
+	for name, cred := range files {
+		for _, order := range orders {
+			what := "logout --all"
+			if order != nil {
+				what = strings.Join(order, ",")
+			}
+			t.Run(name+"/"+what, func(t *testing.T) {
+				e := newEnv(t, cfg, cred)
+				before := readFile(t, e.credPath)
+				for _, p := range []string{"a", "b", "c"} {
+					if _, err := e.m.Login(context.Background(), p, session.LoginOptions{TokenCode: e.code()}); err != nil {
+						t.Fatalf("login %s: %v", p, err)
+					}
+					e.clock.Advance(30 * time.Second) // a new code for the next login
+				}
+				if order == nil {
+					names, err := e.m.LogoutAll()
+					if err != nil || len(names) != 3 {
+						t.Fatalf("LogoutAll = %v, %v", names, err)
+					}
+				}
+				for _, p := range order {
+					if removed, err := e.m.Logout(p); err != nil || !removed {
+						t.Fatalf("Logout(%s) = %v, %v\n%q", p, removed, err, readFile(t, e.credPath))
+					}
+				}
+				if got := readFile(t, e.credPath); got != before {
+					t.Errorf("after the logouts:\n%q\nwant\n%q", got, before)
+				}
+			})
+		}
 	}
 }
 

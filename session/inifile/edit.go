@@ -208,7 +208,7 @@ func endFileAs(repl []string, old string) {
 	}
 	l := strings.TrimSuffix(repl[n-1], "\n")
 	l = strings.TrimSuffix(l, "\r")
-	if l == "" {
+	if l+ending(old) == "" {
 		return // a blank line is only its newline: it stays
 	}
 	repl[n-1] = l + ending(old)

@@ -15,12 +15,33 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden (revie
 
 type op struct {
 	del          bool
+	drop         bool // RemoveEmptySection
 	section, key string
 	value        string
 }
 
 func set(section, key, value string) op { return op{section: section, key: key, value: value} }
 func del(section, key string) op        { return op{del: true, section: section, key: key} }
+func drop(section string) op            { return op{drop: true, section: section} }
+
+// loginNew is what session writes for a login that creates [section]:
+// the keys and the marker that lets logout remove the section whole.
+func loginNew(section string) []op {
+	return append(login(section), set(section, "awsmfa_created", "true"))
+}
+
+// logoutCreated is session's logout of a section its login created.
+func logoutCreated(section string) []op {
+	return append(logout(section), del(section, "awsmfa_created"), drop(section))
+}
+
+func concat(opss ...[]op) []op {
+	var out []op
+	for _, ops := range opss {
+		out = append(out, ops...)
+	}
+	return out
+}
 
 // login is what session writes for a login: the four keys, and a stale
 // aws_security_token removed.
@@ -79,11 +100,23 @@ var goldenCases = []struct {
 	// its value: lines written keep the section's indentation.
 	{"indented_section", login("myaccount")},
 	{"indented_keys", append(login("dev"), set("next", "region", "eu-west-1"))},
+	// Logins that create sections, then logouts in either order: the
+	// file comes back byte for byte (each .golden is its .in).
+	{"two_sessions_lf", concat(loginNew("a"), loginNew("b"), logoutCreated("a"), logoutCreated("b"))},
+	{"two_sessions_crlf", concat(loginNew("a"), loginNew("b"), logoutCreated("b"), logoutCreated("a"))},
+	{"two_sessions_no_final_newline", concat(loginNew("a"), loginNew("b"), logoutCreated("a"), logoutCreated("b"))},
+	{"two_sessions_no_final_newline_crlf", concat(loginNew("a"), loginNew("b"), logoutCreated("b"), logoutCreated("a"))},
 }
 
 func applyOps(t *testing.T, f *File, ops []op) {
 	t.Helper()
 	for _, o := range ops {
+		if o.drop {
+			if _, err := f.RemoveEmptySection(o.section); err != nil {
+				t.Fatalf("RemoveEmptySection(%q): %v", o.section, err)
+			}
+			continue
+		}
 		if o.del {
 			if _, err := f.Delete(o.section, o.key); err != nil {
 				t.Fatalf("Delete(%q, %q): %v", o.section, o.key, err)
@@ -103,6 +136,14 @@ func checkReads(t *testing.T, out []byte, ops []op) {
 	want := map[[2]string]*string{}
 	for _, o := range ops {
 		v := o.value
+		if o.drop {
+			for sk := range want {
+				if sk[0] == o.section {
+					delete(want, sk)
+				}
+			}
+			continue
+		}
 		if o.del {
 			want[[2]string{o.section, o.key}] = nil
 		} else {
