@@ -130,6 +130,29 @@ func TestSetupRepairs(t *testing.T) {
 	}
 }
 
+// TestSetupRefusesQuotedProfileHeader: botocore reads [profile "workPerm"]
+// as profile workPerm, aws-sdk-go-v2 as "workPerm" (quotes included). Adding
+// [profile workPerm] would make botocore keep only one of the two, and
+// editing the quoted one would leave aws-sdk-go-v2 without the serial: setup
+// refuses with the fix, and neither file changes.
+func TestSetupRefusesQuotedProfileHeader(t *testing.T) {
+	cfg := "[profile \"workPerm\"]\nregion = eu-west-1\noutput = json\n"
+	cred := "[work]\naws_access_key_id = KEYID\naws_secret_access_key = SECRET\n"
+	e := newEnv(t, cfg, cred)
+	before := readFile(t, e.credPath)
+	_, err := e.m.Setup("work", testSerial)
+	if err == nil || !strings.Contains(err.Error(), `rename [profile "workPerm"] to [profile workPerm] by hand`) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := readFile(t, e.cfgPath); got != cfg {
+		t.Errorf("config changed:\n%s", got)
+	}
+	if got := readFile(t, e.credPath); got != before {
+		t.Errorf("credentials changed:\n%s", got)
+	}
+	e.assertNoSecrets(err.Error())
+}
+
 func TestSetupRefusals(t *testing.T) {
 	tests := []struct {
 		name, cfg, cred, profile, serial, want string

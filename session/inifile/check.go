@@ -231,6 +231,9 @@ func (d *boDiff) check() error {
 			return &refusal{fmt.Sprintf("%s applies [DEFAULT] to every profile; awsmfa does not write there", botocore)}
 		} else {
 			oldSec = int(r.sect)
+			if name := d.old.secs[oldSec].name; it.want != nil && !sameProfile(name, it.section) {
+				return &refusal{fmt.Sprintf("%s reads the header on line %d as [%s], which is not [%s] to it; write the header as [%s] by hand", botocore, it.hdr+1, name, it.section, it.section)}
+			}
 		}
 	}
 	if !it.drop {
@@ -424,6 +427,23 @@ func (f *File) defaultHeads(bs, be int) []boHead {
 		}
 	}
 	return out
+}
+
+// sameProfile reports whether botocore's name for a section names what
+// aws-sdk-go-v2's name does: the same text, or in a config file the same
+// profile ("[profile   x]" is profile x to both). A header botocore reads
+// under another name ("[ x ]" is " x " to it) gets no writes: the AWS CLI
+// would not see them.
+func sameProfile(bo, sdk string) bool {
+	if bo == sdk {
+		return true
+	}
+	for _, kind := range []string{"profile", "sso-session", "services"} {
+		if name, ok := strings.CutPrefix(sdk, kind+" "); ok {
+			return boEntryOf(bo, true) == boEntry{kind: kind, name: name}
+		}
+	}
+	return false
 }
 
 // mergeHint says how to fix two headers botocore reads as one profile.

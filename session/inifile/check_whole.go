@@ -48,23 +48,24 @@ func CheckSplice(before, after *File, section string, want map[string]*string) e
 }
 
 // checkWhole is CheckSplice's comparison; drop means the section itself
-// goes (want is then empty). With hiddenOK, a section that aws-sdk-go-v2
-// does not see before or after (on the first line after a byte-order
-// mark) may change unseen by it; the editor, whose writes are meant to be
-// seen, refuses those.
-func checkWhole(before, after *File, section string, want map[string]*string, drop, hiddenOK bool) error {
+// goes (want is then empty). A splice (the keychain's, which puts back or
+// takes out what was there) may change a section that aws-sdk-go-v2 does
+// not see before or after (on the first line after a byte-order mark), or
+// that botocore reads under another name; the editor, whose writes are
+// meant to be seen, refuses those.
+func checkWhole(before, after *File, section string, want map[string]*string, drop, splice bool) error {
 	lw := map[string]*string{}
 	for k, v := range want {
 		lw[lower(k)] = v
 	}
 	sdkWant := lw
-	if hiddenOK && sdkHidden(before, section) && sdkHidden(after, section) {
+	if splice && sdkHidden(before, section) && sdkHidden(after, section) {
 		sdkWant = nil
 	}
 	if err := sdkWhole(before, after, section, sdkWant, drop); err != nil {
 		return err
 	}
-	return boWhole(before, after, section, lw, drop)
+	return boWhole(before, after, section, lw, drop, splice)
 }
 
 // sdkView is what aws-sdk-go-v2 reads: sections by name, duplicates
@@ -147,7 +148,7 @@ func sdkWhole(before, after *File, section string, want map[string]*string, drop
 // section as it was but for the one whose header aws-sdk-go-v2 calls
 // section, in botocore's own naming of it; and that one must be botocore's
 // only section of its name and of its profile, and not DEFAULT.
-func boWhole(before, after *File, section string, want map[string]*string, drop bool) error {
+func boWhole(before, after *File, section string, want map[string]*string, drop, splice bool) error {
 	ob, nb := boParse(before.lines, true, true), boParse(after.lines, true, true)
 	had := map[boErr]int{}
 	for _, e := range ob.errs {
@@ -217,6 +218,13 @@ func boWhole(before, after *File, section string, want map[string]*string, drop 
 		oldSec = len(exp) - 1
 	default:
 		name = exp[oldSec].name
+		writes := false
+		for _, v := range want {
+			writes = writes || v != nil
+		}
+		if writes && !splice && !sameProfile(name, section) {
+			return fmt.Errorf("%s reads [%s] as [%s]", botocore, section, name)
+		}
 	}
 	if !drop && oldSec >= 0 {
 		for k, v := range want {

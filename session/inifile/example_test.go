@@ -11,7 +11,7 @@ func Example() {
 [myaccountPerm]
 aws_access_key_id = AKIAIOSFODNN7EXAMPLE ; laptop
 
-[ myaccount ] ; sessions go here
+[myaccount] ; sessions go here
 aws_security_token = stale
 region = eu-west-1
 `))
@@ -30,7 +30,7 @@ region = eu-west-1
 	// [myaccountPerm]
 	// aws_access_key_id = AKIAIOSFODNN7EXAMPLE ; laptop
 	//
-	// [ myaccount ] ; sessions go here
+	// [myaccount] ; sessions go here
 	// region = eu-west-1
 	// aws_session_token = FwoGZXIvYXdzEJr+token/==
 }

@@ -72,6 +72,18 @@ func TestIssue11Layouts(t *testing.T) {
 			refusal: []string{"already reads line 3 as the header [myaccount], which aws-sdk-go-v2 does not read as one"},
 		},
 		{
+			name:    "a header botocore reads under another name",
+			in:      "[ myaccount ]\naws_session_token = old\n",
+			op:      editOp{section: "myaccount", key: "aws_session_token", value: v("new")},
+			refusal: []string{"reads the header on line 1 as [ myaccount ], which is not [myaccount] to it", "write the header as [myaccount]"},
+		},
+		{
+			name: "profile spacing is one profile to both",
+			in:   "[profile   myaccount]\nregion = eu-west-1\n",
+			op:   editOp{section: "profile myaccount", key: "mfa_serial", value: v("arn:aws:iam::123456789012:mfa/alice")},
+			want: "[profile   myaccount]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+		},
+		{
 			name:    "DEFAULT reaches every profile",
 			in:      "[DEFAULT]\naws_session_token = stale\n[myaccount]\naws_session_token = old\n",
 			op:      editOp{section: "myaccount", key: "aws_session_token"},
