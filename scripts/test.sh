@@ -29,6 +29,12 @@ go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
 go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
 go test ./session/inifile -run '^$' -fuzz '^FuzzRename$' -fuzztime 10s
 go test ./session -run '^$' -fuzz '^FuzzSSOTokenFile$' -fuzztime 10s
+go test ./session/inifile -run '^$' -fuzz '^FuzzLoginsLogoutsRestore$' -fuzztime 10s
+# Against the real botocore (Debian's python3-botocore, one Python process
+# per fuzz worker): the model of its reading, then edits read back by it
+# and by aws-sdk-go-v2's config loader.
+go test ./session/inifile -run '^$' -fuzz '^FuzzBotocoreModel$' -fuzztime 20s
+go test ./session/inifile -run '^$' -fuzz '^FuzzEditBothReaders$' -fuzztime 20s
 
 step "race with the real AWS CLI (AWSMFA_RACE_DURATION, default 2m)"
 # awsmfa logins and logouts against "aws configure set", which rewrites the

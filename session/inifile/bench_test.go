@@ -72,3 +72,28 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoginEdits is a login's edits in memory, on a 1,000-profile
+// file: parse, four Sets and a Delete, each checked with both readers;
+// into an existing section and into a new one.
+func BenchmarkLoginEdits(b *testing.B) {
+	data := bigFile(1000)
+	for _, sec := range []string{"p0500", "brandnew"} {
+		b.Run(sec, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			i := 0
+			for b.Loop() {
+				i++
+				f := parseOwned(data)
+				for _, k := range sessionKeys {
+					if err := f.Set(sec, k, fmt.Sprintf("v%d", i)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := f.Delete(sec, "aws_security_token"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
