@@ -115,11 +115,11 @@ func isHeaderLine(l string) bool {
 // sdkReason turns a failed aws-sdk-go-v2 comparison into a sentence,
 // naming the first line whose reading changes.
 func (f *File) sdkReason(a *analysis, bi, bj int, c candidate, nbs []block, err error) error {
-	oldRole := func(i int) string { return sdkRole(a.lines, a.blockAt(i), i) }
+	oldRole := func(i int) string { return sdkRole(a.blockAt(i), i) }
 	newRole := func(j int) string {
 		for k := range nbs {
 			if nb := &nbs[k]; j+a.blocks[bi].header >= nb.header && j+a.blocks[bi].header < nb.end {
-				return sdkRole(nil, nb, j+a.blocks[bi].header)
+				return sdkRole(nb, j+a.blocks[bi].header)
 			}
 		}
 		return ""
@@ -136,7 +136,7 @@ func (f *File) sdkReason(a *analysis, bi, bj int, c candidate, nbs []block, err 
 }
 
 // sdkRole describes what aws-sdk-go-v2 makes of file line i in block b.
-func sdkRole(_ []string, b *block, i int) string {
+func sdkRole(b *block, i int) string {
 	li := b.info[i-b.header]
 	switch li.kind {
 	case kindKey:
@@ -262,7 +262,7 @@ func (d *boDiff) check() error {
 	for i, s := range d.new.secs {
 		got[i] = s.name
 	}
-	if !equalStrings(got, want) {
+	if !slices.Equal(got, want) {
 		return d.lineReason("the sections would change")
 	}
 	if (d.old.def == nil) != (d.new.def == nil) || d.old.def != nil && !sameBoOpts(d.old.def, d.new.def, nil) {
@@ -515,25 +515,16 @@ func (d *boDiff) lineReason(what string) error {
 // disagrees describes old line i when aws-sdk-go-v2 and botocore read it
 // as belonging to different keys ("" when they agree).
 func (d *boDiff) disagrees(i int) string {
-	a := d.f.analysis()
-	b := a.blockAt(i)
-	li := b.info[i-b.header]
-	var sdkKey string
-	switch li.kind {
-	case kindKey:
-		sdkKey = b.kvs[li.key].key
-	case kindNested:
-		if ol := b.info[li.owner]; ol.kind == kindKey {
-			sdkKey = b.kvs[ol.key].key
-		}
-	default:
+	b := d.f.analysis().blockAt(i)
+	sdkKey, ok := b.ownerKey(i)
+	if !ok {
 		return ""
 	}
 	r := d.old.roles[i-d.bs]
 	if (r.kind == boOption || r.kind == boCont) && optName(d.old, r) == sdkKey {
 		return ""
 	}
-	return fmt.Sprintf("aws-sdk-go-v2 reads line %d as %s but %s as %s; give the lines there the same indentation by hand", i+1, sdkRole(nil, b, i), botocore, boRoleText(d.old, r))
+	return fmt.Sprintf("aws-sdk-go-v2 reads line %d as %s but %s as %s; give the lines there the same indentation by hand", i+1, sdkRole(b, i), botocore, boRoleText(d.old, r))
 }
 
 // kept reports whether old line i is copied unchanged by the edit.
@@ -616,18 +607,6 @@ func sameBoOpts(a, b *boSection, skip *string) bool {
 		}
 	}
 	return n == 0
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // botocoreHeads is the headers botocore reads outside lines [bs, be):

@@ -474,6 +474,22 @@ func (a *analysis) blockAt(i int) *block {
 	return a.fill(lo)
 }
 
+// ownerKey is the key that file line i of filled block b belongs to for
+// aws-sdk-go-v2: the key of a key line, or of the key line that owns a
+// nested line.
+func (b *block) ownerKey(i int) (string, bool) {
+	li := b.info[i-b.header]
+	switch li.kind {
+	case kindKey:
+		return b.kvs[li.key].key, true
+	case kindNested:
+		if ol := b.info[li.owner]; ol.kind == kindKey {
+			return b.kvs[ol.key].key, true
+		}
+	}
+	return "", false
+}
+
 // lineAt is line i's info, with owner counted from the top of the file.
 func (a *analysis) lineAt(i int) lineInfo {
 	b := a.blockAt(i)

@@ -168,18 +168,8 @@ func readersDisagreeOn(data []byte, err error) bool {
 	if n < 1 || n > len(f.lines) {
 		return false
 	}
-	a := analyse(f.lines)
-	b := a.blockAt(n - 1)
-	li := b.info[n-1-b.header]
-	sdkKey := ""
-	switch li.kind {
-	case kindKey:
-		sdkKey = b.kvs[li.key].key
-	case kindNested:
-		if ol := b.info[li.owner]; ol.kind == kindKey {
-			sdkKey = b.kvs[ol.key].key
-		}
-	default:
+	sdkKey, ok := analyse(f.lines).blockAt(n - 1).ownerKey(n - 1)
+	if !ok {
 		return false
 	}
 	r := boParse(f.lines, true, true)
