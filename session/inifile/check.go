@@ -27,6 +27,7 @@ type intent struct {
 	key     string  // lowercased; "" when the section itself goes
 	want    *string // the key's new value; nil when it goes
 	drop    bool    // the section goes (RemoveEmptySection)
+	rename  string  // the key's new name (Rename), its value kept
 	hdr     int     // the section's header line in the old file; -1 for a new one
 	newHdr  int     // and in the new file
 }
@@ -64,6 +65,8 @@ func (f *File) tryEdit(bi, bj int, cands []candidate, it intent) error {
 	switch {
 	case it.drop:
 		what = "remove [" + it.section + "]"
+	case it.rename != "":
+		what = "rename " + it.key + " in [" + it.section + "]"
 	case it.want == nil:
 		what = "remove " + it.key + " from [" + it.section + "]"
 	}
@@ -81,7 +84,13 @@ func (f *File) checkEdit(bi, bj int, c candidate, it intent) ([]block, error) {
 	if it.drop {
 		section, key, want = "", "", nil // the block before reads the same
 	}
-	if err := sameExcept(a, old, nbs, section, key, want); err != nil {
+	var err error
+	if it.rename != "" {
+		err = sameRenamed(old, nbs, it.key, it.rename)
+	} else {
+		err = sameExcept(a, old, nbs, section, key, want)
+	}
+	if err != nil {
 		return nil, f.sdkReason(a, bi, bj, c, nbs, err)
 	}
 	if f.bom {
@@ -231,7 +240,7 @@ func (d *boDiff) check() error {
 			return &refusal{fmt.Sprintf("%s applies [DEFAULT] to every profile; awsmfa does not write there", botocore)}
 		} else {
 			oldSec = int(r.sect)
-			if name := d.old.secs[oldSec].name; it.want != nil && !sameProfile(name, it.section) {
+			if name := d.old.secs[oldSec].name; (it.want != nil || it.rename != "") && !sameProfile(name, it.section) {
 				return &refusal{fmt.Sprintf("%s reads the header on line %d as [%s], which is not [%s] to it; write the header as [%s] by hand", botocore, it.hdr+1, name, it.section, it.section)}
 			}
 		}
@@ -277,12 +286,16 @@ func (d *boDiff) check() error {
 		if oi == oldSec {
 			skip = &it.key
 		}
-		if !sameBoOpts(&d.old.secs[oi], &d.new.secs[ni], skip) {
+		if it.rename != "" && oi == oldSec {
+			if !d.renamed(&d.old.secs[oi], &d.new.secs[ni]) {
+				return d.lineReason(it.key + " would not read as " + it.rename)
+			}
+		} else if !sameBoOpts(&d.old.secs[oi], &d.new.secs[ni], skip) {
 			return d.lineReason("the keys of [" + d.old.secs[oi].name + "] would change")
 		}
 		ni++
 	}
-	if newSec >= 0 {
+	if newSec >= 0 && it.rename == "" {
 		s := &d.new.secs[newSec]
 		if it.hdr < 0 && (len(s.opts) != 1 || s.opts[0].name != it.key) {
 			return d.lineReason("the new section would hold other keys")
@@ -300,11 +313,40 @@ func (d *boDiff) check() error {
 	return d.global(oldSec, newSec)
 }
 
+// renamed reports whether b reads as a but for key from, now under the
+// rename's name with the same value.
+func (d *boDiff) renamed(a, b *boSection) bool {
+	from, to := d.it.key, d.it.rename
+	if a.find(from) < 0 || a.find(to) >= 0 || b.find(from) >= 0 || len(a.opts) != len(b.opts) {
+		return false // not a key of its own to botocore, or a name taken
+	}
+	for i := range a.opts {
+		o := &a.opts[i]
+		name := o.name
+		if name == from {
+			name = to
+		}
+		if v, ok := b.get(name); !ok || v != o.value() {
+			return false
+		}
+	}
+	return true
+}
+
 // errorsAdded refuses an edit that gives botocore a reason to refuse the
 // file that it did not have (or a second one of the same).
 func (d *boDiff) errorsAdded() error {
 	had := map[boErr]int{}
+	renamedFrom := "" // a key seen twice is still seen twice under its new name
+	if d.it.rename != "" {
+		if r := d.old.roles[d.it.hdr-d.bs]; r.kind == boHeader && r.sect >= 0 {
+			renamedFrom = d.old.secs[r.sect].name + "\x00" + d.it.key
+		}
+	}
 	for _, e := range d.old.errs {
+		if e.kind == boErrDupOption && e.text == renamedFrom {
+			e.text = strings.TrimSuffix(e.text, d.it.key) + d.it.rename
+		}
 		had[boErr{kind: e.kind, text: e.text}]++
 	}
 	for _, e := range d.new.errs {

@@ -45,6 +45,7 @@ func (f *File) Rename(section, from, to string) (bool, error) {
 	lines := f.lines[b.header:b.end]
 	repl := make([]string, len(lines))
 	copy(repl, lines)
+	origin := span(b.header, len(lines))
 	for j, l := range lines {
 		if b.info[j].kind != kindKey || b.info[j].key != ki {
 			continue
@@ -57,12 +58,14 @@ func (f *File) Rename(section, from, to string) (bool, error) {
 			return false, fmt.Errorf("renaming %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", from, section, ErrUnsafeEdit)
 		}
 		repl[j] = l[:indent] + to + l[indent+len(spelling):]
+		origin[j] = -1
 	}
-	nbs := reblock(repl, b.header, b.pre)
-	if err := sameRenamed(b, nbs, lf, lt); err != nil {
-		return false, fmt.Errorf("renaming %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", from, section, ErrUnsafeEdit)
+	// Both readers must read the key under its new name and nothing else
+	// changed (check.go).
+	it := intent{section: section, key: lf, rename: lt, hdr: b.header, newHdr: b.header}
+	if err := f.tryEdit(bi, bi+1, []candidate{{lines: repl, origin: origin}}, it); err != nil {
+		return false, err
 	}
-	f.install(bi, bi+1, repl, nbs)
 	return true, nil
 }
 
