@@ -6,7 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 )
 
 const maxBody = 64 << 10
@@ -116,7 +117,7 @@ var routes = []route{
 
 // ServeHTTP answers one request of either service or a browser page.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
+	requestID := fakeserver.RequestID()
 	var rt *route
 	for i := range routes {
 		if routes[i].path == r.URL.Path {
@@ -134,19 +135,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Operation = rt.op
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			s.finish(c, 0, "")
-			panic(http.ErrAbortHandler)
-		case <-s.closed:
-			t.Stop()
-			s.finish(c, 0, "")
-			panic(http.ErrAbortHandler)
-		}
+	if !fakeserver.Hold(r, s.closed, delay) {
+		s.finish(c, 0, "")
+		panic(http.ErrAbortHandler) // drop the connection, never send an empty 200
 	}
 	if r.Method != rt.method {
 		e := portalErr(http.StatusMethodNotAllowed, "InvalidRequestException", "Method not allowed")
@@ -169,7 +160,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt.op == "RegisterClient" {
 		var g struct{ ClientName string }
 		_ = json.Unmarshal(body, &g)
-		c.ClientName = safe(g.ClientName)
+		c.ClientName = fakeserver.Safe(g.ClientName)
 	}
 	if e := s.takeFault(rt.op); e != nil {
 		writeError(w, requestID, e)
@@ -269,14 +260,6 @@ func decodeJSON(body []byte, v any) *apiError {
 		return badRequest("InvalidRequestException", "The request body is not valid JSON.")
 	}
 	return nil
-}
-
-// safe shortens client input before it goes into a message or a log.
-func safe(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return s
 }
 
 func missing(field string) *apiError {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 )
 
 // The grant types CreateToken knows.
@@ -60,7 +62,7 @@ func (s *Server) registerClient(w http.ResponseWriter, r *http.Request, body []b
 	}
 	for _, sc := range in.Scopes {
 		if !knownScopes[sc] {
-			return badRequest("InvalidScopeException", "Invalid scope requested").because("unknown scope " + safe(sc))
+			return badRequest("InvalidScopeException", "Invalid scope requested").because("unknown scope " + fakeserver.Safe(sc))
 		}
 	}
 	authCode := false
@@ -70,7 +72,7 @@ func (s *Server) registerClient(w http.ResponseWriter, r *http.Request, body []b
 			authCode = true
 		case grantRefresh, grantDevice, "device_code":
 		default:
-			return badRequest("InvalidClientMetadataException", "Invalid grant type").because("unknown grant type " + safe(g))
+			return badRequest("InvalidClientMetadataException", "Invalid grant type").because("unknown grant type " + fakeserver.Safe(g))
 		}
 	}
 	if authCode {
@@ -79,7 +81,7 @@ func (s *Server) registerClient(w http.ResponseWriter, r *http.Request, body []b
 		}
 		for _, u := range in.RedirectURIs {
 			if !isLoopbackRedirect(u) {
-				return badRequest("InvalidRedirectUriException", "Invalid redirect URI").because("not an http loopback URI: " + safe(u))
+				return badRequest("InvalidRedirectUriException", "Invalid redirect URI").because("not an http loopback URI: " + fakeserver.Safe(u))
 			}
 		}
 		if in.IssuerURL == "" {
@@ -89,7 +91,7 @@ func (s *Server) registerClient(w http.ResponseWriter, r *http.Request, body []b
 	s.mu.Lock()
 	if in.IssuerURL != "" && !s.knownStartURL(in.IssuerURL) {
 		s.mu.Unlock()
-		return badRequest("InvalidRequestException", "Invalid issuer URL").because("unknown issuer " + safe(in.IssuerURL))
+		return badRequest("InvalidRequestException", "Invalid issuer URL").because("unknown issuer " + fakeserver.Safe(in.IssuerURL))
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	c := &client{
@@ -163,7 +165,7 @@ func (s *Server) startDeviceAuthorization(w http.ResponseWriter, r *http.Request
 		return badRequest("UnauthorizedClientException", "Client is not authorized to use this grant type").because("registered without the device-code grant")
 	}
 	if !s.knownStartURL(in.StartURL) {
-		return badRequest("InvalidRequestException", "Invalid start URL").because("unknown start URL " + safe(in.StartURL))
+		return badRequest("InvalidRequestException", "Invalid start URL").because("unknown start URL " + fakeserver.Safe(in.StartURL))
 	}
 	d := &deviceAuth{
 		client:    c,
@@ -217,7 +219,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, body []byte
 		return missing("grantType")
 	case grantDevice, grantAuthCode, grantRefresh:
 	default:
-		return badRequest("UnsupportedGrantTypeException", "Unsupported grant type").because("unknown grant type " + safe(in.GrantType))
+		return badRequest("UnsupportedGrantTypeException", "Unsupported grant type").because("unknown grant type " + fakeserver.Safe(in.GrantType))
 	}
 	if !c.allows(in.GrantType) {
 		return badRequest("UnauthorizedClientException", "Client is not authorized to use this grant type").because("the registration does not allow " + in.GrantType)

@@ -12,12 +12,12 @@ package ssofake
 
 import (
 	"errors"
-	"fmt"
-	"net"
 	"net/http"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 )
 
 // Defaults, as IAM Identity Center sets them.
@@ -270,20 +270,9 @@ func (s *Server) Start() error { return s.StartOn("127.0.0.1:0") }
 // approves whatever its scripted browser asks and must never be reachable
 // from the network.
 func (s *Server) StartOn(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+	ln, err := fakeserver.Listen("ssofake", addr)
 	if err != nil {
-		return fmt.Errorf("ssofake: listen address: %w", err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("ssofake: refusing to listen on non-loopback address %q", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("ssofake: listen: %w", err)
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-		ln.Close()
-		return fmt.Errorf("ssofake: %q did not resolve to loopback", addr)
+		return err
 	}
 	s.mu.Lock()
 	if s.srv != nil {
@@ -313,22 +302,13 @@ func (s *Server) Close() {
 
 // TB is the part of testing.TB that NewTest needs, so this package does
 // not import testing into the demo build.
-type TB interface {
-	Helper()
-	Cleanup(func())
-	Fatalf(format string, args ...any)
-}
+type TB = fakeserver.TB
 
 // NewTest starts a server on a loopback port and closes it when the test
 // ends.
 func NewTest(t TB, opts ...Option) *Server {
 	t.Helper()
-	s := New(opts...)
-	if err := s.Start(); err != nil {
-		t.Fatalf("start sso fake: %v", err)
-	}
-	t.Cleanup(s.Close)
-	return s
+	return fakeserver.StartTest(t, "sso fake", New(opts...))
 }
 
 // SetClock replaces the clock.

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,36 +18,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 	oidctypes "github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeclock"
 )
-
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type fixture struct {
 	srv    *Server
-	clk    *clock
+	clk    *fakeclock.Clock
 	oidc   *ssooidc.Client
 	portal *sso.Client
 }
 
 func newFixture(t *testing.T, opts ...Option) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Now().UTC()}
+	clk := fakeclock.New(time.Now().UTC())
 	srv := NewTest(t, append([]Option{WithClock(clk.Now)}, opts...)...)
 	return &fixture{
 		srv: srv, clk: clk,
@@ -323,7 +306,7 @@ func TestDeviceCodeDeniedAndExpired(t *testing.T) {
 		t.Errorf("denied: %v", err)
 	}
 	a = start()
-	f.clk.Add(11 * time.Minute)
+	f.clk.Advance(11 * time.Minute)
 	var expired *oidctypes.ExpiredTokenException
 	if err := poll(a); !errors.As(err, &expired) {
 		t.Errorf("expired: %v", err)
@@ -363,7 +346,7 @@ func TestRefreshTokenRotatesAndEnds(t *testing.T) {
 			GrantType: aws.String("refresh_token"), RefreshToken: rt,
 		})
 	}
-	f.clk.Add(50 * time.Minute)
+	f.clk.Advance(50 * time.Minute)
 	next, err := refresh(tok.RefreshToken)
 	if err != nil {
 		t.Fatal(err)
@@ -375,7 +358,7 @@ func TestRefreshTokenRotatesAndEnds(t *testing.T) {
 		t.Errorf("reused refresh token: %v", err)
 	}
 	// Near the end of the sign-in the access token is cut at its end.
-	f.clk.Add(DefaultSessionDuration - 50*time.Minute - 30*time.Minute)
+	f.clk.Advance(DefaultSessionDuration - 50*time.Minute - 30*time.Minute)
 	last, err := refresh(next.RefreshToken)
 	if err != nil {
 		t.Fatal(err)
@@ -383,7 +366,7 @@ func TestRefreshTokenRotatesAndEnds(t *testing.T) {
 	if last.ExpiresIn > 30*60 || last.ExpiresIn < 29*60 {
 		t.Errorf("expiresIn %d near the end of the sign-in, want about 30 minutes", last.ExpiresIn)
 	}
-	f.clk.Add(31 * time.Minute)
+	f.clk.Advance(31 * time.Minute)
 	if _, err := refresh(last.RefreshToken); apiCode(err) != "InvalidGrantException" {
 		t.Errorf("refresh after the sign-in ended: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
@@ -137,7 +138,7 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	if !form.Has("RoleArn") {
 		problems = append(problems, "Value null at 'roleArn' failed to satisfy constraint: Member must not be null")
 	} else if len(roleARN) < 20 {
-		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", safe(roleARN)))
+		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleArn' failed to satisfy constraint: Member must have length greater than or equal to 20", fakeserver.Safe(roleARN)))
 	} else if len(roleARN) > 2048 {
 		problems = append(problems, "Value at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048")
 	}
@@ -145,17 +146,17 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	case !form.Has("RoleSessionName"):
 		problems = append(problems, "Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null")
 	case len(name) < 2:
-		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2", safe(name)))
+		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2", fakeserver.Safe(name)))
 	case len(name) > 64:
-		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64", safe(name)))
+		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64", fakeserver.Safe(name)))
 	case !sessionNamePattern.MatchString(name):
-		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", safe(name)))
+		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", fakeserver.Safe(name)))
 	}
 	if v := form.Get("DurationSeconds"); v != "" {
 		d, err := strconv.ParseInt(v, 10, 32)
 		switch {
 		case err != nil:
-			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", safe(v)))
+			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", fakeserver.Safe(v)))
 		case d < minDuration:
 			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration))
 		case d > maxRoleDur:
@@ -166,11 +167,11 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	if form.Has("ExternalId") {
 		switch {
 		case len(extID) < 2:
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2", safe(extID)))
+			problems = append(problems, fmt.Sprintf("Value '%s' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2", fakeserver.Safe(extID)))
 		case len(extID) > 1224:
 			problems = append(problems, "Value at 'externalId' failed to satisfy constraint: Member must have length less than or equal to 1224")
 		case !externalIDPattern.MatchString(extID):
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*", safe(extID)))
+			problems = append(problems, fmt.Sprintf("Value '%s' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*", fakeserver.Safe(extID)))
 		}
 	}
 	problems = append(problems, mfaParamProblems(form)...)
@@ -190,7 +191,7 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 		return nil, errValidation(msgChainingCap)
 	}
 
-	denied := errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", who.arn(), safe(roleARN)))
+	denied := errAccessDenied(fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", who.arn(), fakeserver.Safe(roleARN)))
 	role, ok := s.roles[roleARN]
 	if !ok || !role.trusts(who.principal()) {
 		return nil, denied
@@ -274,11 +275,11 @@ func mfaParamProblems(form url.Values) []string {
 	if form.Has("SerialNumber") {
 		switch {
 		case len(serial) < 9:
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must have length greater than or equal to 9", safe(serial)))
+			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must have length greater than or equal to 9", fakeserver.Safe(serial)))
 		case len(serial) > 256:
 			problems = append(problems, "Value at 'serialNumber' failed to satisfy constraint: Member must have length less than or equal to 256")
 		case !serialPattern.MatchString(serial):
-			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*", safe(serial)))
+			problems = append(problems, fmt.Sprintf("Value '%s' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*", fakeserver.Safe(serial)))
 		}
 	}
 	if form.Has("TokenCode") {

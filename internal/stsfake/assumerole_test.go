@@ -89,7 +89,7 @@ func TestAssumeRoleWithMFASession(t *testing.T) {
 	wantAPIError(t, err, 403, "AccessDenied", msgSessionCreds)
 
 	// Role credentials expire like any session.
-	f.clock.Add(time.Hour)
+	f.clock.Advance(time.Hour)
 	_, err = rc.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	wantAPIError(t, err, 403, "ExpiredToken", "")
 }
@@ -97,7 +97,7 @@ func TestAssumeRoleWithMFASession(t *testing.T) {
 func TestAssumeRoleRefusals(t *testing.T) {
 	f := roleFixture(t)
 	mfaSession, _ := f.sessionClient(t, true)
-	f.clock.Add(30 * time.Second) // a fresh TOTP step for the next login
+	f.clock.Advance(30 * time.Second) // a fresh TOTP step for the next login
 	plainSession, _ := f.sessionClient(t, false)
 	ctx := context.Background()
 
@@ -177,7 +177,7 @@ func TestAssumeRoleAccepts(t *testing.T) {
 	if _, err := mfaSession.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(extRole), RoleSessionName: aws.String("s1"), ExternalId: aws.String("vendor-42"), DurationSeconds: aws.Int32(3600)}); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.Add(30 * time.Second) // the login above used this step's code
+	f.clock.Advance(30 * time.Second) // the login above used this step's code
 	out, err := f.client().AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(mfaRole), RoleSessionName: aws.String("s2"),
 		SerialNumber: aws.String(aliceSerial), TokenCode: aws.String(f.code(t, 0))})
 	if err != nil {
@@ -197,14 +197,14 @@ func TestAssumeRoleAccepts(t *testing.T) {
 		t.Errorf("capped lifetime %v", got)
 	}
 	capped := client(f.srv, *out.Credentials.AccessKeyId, *out.Credentials.SecretAccessKey, *out.Credentials.SessionToken)
-	f.clock.Add(5*time.Second + RoleCapGrace - time.Second)
+	f.clock.Advance(5*time.Second + RoleCapGrace - time.Second)
 	if _, err := capped.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err != nil {
 		t.Errorf("within the grace: %v", err)
 	}
-	f.clock.Add(time.Second)
+	f.clock.Advance(time.Second)
 	_, err = capped.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	wantAPIError(t, err, 403, "ExpiredToken", "")
-	f.clock.Add(-5*time.Second - RoleCapGrace)
+	f.clock.Advance(-5*time.Second - RoleCapGrace)
 	roles := f.srv.AssumedRoles()
 	if len(roles) != 3 || roles[1].SourceAccessKeyID != "" || !roles[1].MFA || roles[2].MFA || roles[0].ExternalID != "vendor-42" {
 		t.Errorf("role sessions %+v", roles)
@@ -226,7 +226,7 @@ func TestAssumeRoleAccepts(t *testing.T) {
 func TestAssumeRoleWithExpiredSession(t *testing.T) {
 	f := roleFixture(t)
 	sc, _ := f.sessionClient(t, true)
-	f.clock.Add(2 * time.Hour)
+	f.clock.Advance(2 * time.Hour)
 	_, err := sc.AssumeRole(context.Background(), &sts.AssumeRoleInput{RoleArn: aws.String(adminRole), RoleSessionName: aws.String("s1")})
 	wantAPIError(t, err, 403, "ExpiredToken", msgExpiredToken)
 }

@@ -45,7 +45,7 @@ func TestGetCallerIdentity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f.clock.Add(tt.advance)
+			f.clock.Advance(tt.advance)
 			got, err := tt.client().GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
 			if tt.errCode != "" {
 				wantAPIError(t, err, tt.status, tt.errCode, "")

@@ -146,7 +146,7 @@ func TestGetSessionTokenRefusals(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				f.clock.Add(totp.Period) // so the code below is fresh
+				f.clock.Advance(totp.Period) // so the code below is fresh
 				c := out.Credentials
 				return client(f.srv, *c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)
 			},
@@ -226,7 +226,7 @@ func TestGetSessionTokenCodeReuse(t *testing.T) {
 
 	// Once the clock moves on, the used code is still refused (it is now the
 	// previous step, inside skew) and the new one is accepted.
-	f.clock.Add(totp.Period)
+	f.clock.Advance(totp.Period)
 	_, err = f.login(t, code, 900)
 	wantAPIError(t, err, 403, "AccessDenied", msgMFACode)
 	if _, err := f.login(t, f.code(t, 0), 900); err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
@@ -29,7 +30,7 @@ var serialPattern = regexp.MustCompile(`^[\w+=/:,.@-]*$`)
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.active.Add(1)
 	defer s.active.Add(-1)
-	requestID := newRequestID()
+	requestID := fakeserver.RequestID()
 	s.mu.Lock()
 	c := Call{Time: s.now()}
 	delay := s.delay
@@ -55,19 +56,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	auth, authErr := parseAuth(r.Header.Get("Authorization"))
 	c.AccessKeyID = auth.accessKeyID
 
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			s.finish(c, 0, "")
-			panic(http.ErrAbortHandler) // drop the connection, never send an empty 200
-		case <-s.closed:
-			t.Stop()
-			s.finish(c, 0, "")
-			panic(http.ErrAbortHandler)
-		}
+	if !fakeserver.Hold(r, s.closed, delay) {
+		s.finish(c, 0, "")
+		panic(http.ErrAbortHandler) // drop the connection, never send an empty 200
 	}
 
 	var reply any
@@ -193,7 +184,7 @@ func (s *Server) dispatch(r *http.Request, body []byte, form url.Values, a authH
 	action := form.Get("Action")
 	if v := form.Get("Version"); v != versionSTS {
 		return nil, &apiError{http.StatusBadRequest, "InvalidAction",
-			fmt.Sprintf("Could not find operation %s for version %s", safe(action), safe(v))}
+			fmt.Sprintf("Could not find operation %s for version %s", fakeserver.Safe(action), fakeserver.Safe(v))}
 	}
 	switch action {
 	case "GetSessionToken":
@@ -211,7 +202,7 @@ func (s *Server) dispatch(r *http.Request, body []byte, form url.Values, a authH
 		}, nil
 	default:
 		return nil, &apiError{http.StatusBadRequest, "InvalidAction",
-			fmt.Sprintf("Could not find operation %s for version %s", safe(action), versionSTS)}
+			fmt.Sprintf("Could not find operation %s for version %s", fakeserver.Safe(action), versionSTS)}
 	}
 }
 
@@ -257,7 +248,7 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 		d, err := strconv.ParseInt(v, 10, 32)
 		switch {
 		case err != nil:
-			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", safe(v)))
+			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", fakeserver.Safe(v)))
 		case d < minDuration:
 			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration))
 		case d > maxDuration:
@@ -327,12 +318,4 @@ func account(arn string) string {
 		return ""
 	}
 	return f[4]
-}
-
-// safe shortens client input before it goes into a message.
-func safe(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return s
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,29 +15,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeclock"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 11, 27, 9, 4, 10, 0, time.UTC)}
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2026, 11, 27, 9, 4, 10, 0, time.UTC))
 }
 
 const (
@@ -59,7 +41,7 @@ func alice() User {
 // fixture is a fake with alice and a fake clock.
 type fixture struct {
 	srv   *Server
-	clock *clock
+	clock *fakeclock.Clock
 	user  User
 }
 

@@ -23,7 +23,7 @@ func sessionForm(code string) url.Values {
 // post sends a signed GetSessionToken with a fresh code through client.
 func (f *fixture) post(t *testing.T, client *http.Client) (*http.Response, error) {
 	t.Helper()
-	f.clock.Add(totp.Period) // a code is good once
+	f.clock.Advance(totp.Period) // a code is good once
 	req := rawRequest(t, f.srv, f.user, sessionForm(f.code(t, 0)), "sts", time.Now(), nil)
 	return client.Do(req)
 }
@@ -122,7 +122,7 @@ func TestFaultSetValueAndReplaceBody(t *testing.T) {
 	if err := xml.Unmarshal(b, &out); err != nil || out.Credentials.Expiration != "2001-01-01T00:00:00Z" || out.Credentials.SessionToken == "" {
 		t.Errorf("SetValue reply %s (%v)", b, err)
 	}
-	f.clock.Add(totp.Period)
+	f.clock.Advance(totp.Period)
 	resp, b := do(t, rawRequest(t, f.srv, f.user, sessionForm(f.code(t, 0)), "sts", time.Now(), nil))
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html" || !strings.Contains(string(b), "Wi-Fi") {
 		t.Errorf("ReplaceBody reply %d %s", resp.StatusCode, b)
@@ -176,7 +176,7 @@ func TestFaultDropIfReusedAndCloseIdleConnections(t *testing.T) {
 	}
 	// roundTrip sends one request on c and reads the reply whole.
 	roundTrip := func(c net.Conn, br *bufio.Reader) error {
-		f.clock.Add(totp.Period)
+		f.clock.Advance(totp.Period)
 		req := rawRequest(t, f.srv, f.user, sessionForm(f.code(t, 0)), "sts", time.Now(), nil)
 		if err := req.Write(c); err != nil {
 			return err

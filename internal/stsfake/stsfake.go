@@ -10,7 +10,6 @@ package stsfake
 import (
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"io"
 	"log"
 	"net"
@@ -19,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
 )
 
 // User is an IAM user with one long-term access key and, optionally, one
@@ -196,20 +197,9 @@ func (s *Server) Start() error { return s.StartOn("127.0.0.1:0") }
 func (s *Server) StartOn(addr string) error { return s.startOn(addr, nil) }
 
 func (s *Server) startOn(addr string, tlsCfg *tls.Config) error {
-	host, _, err := net.SplitHostPort(addr)
+	ln, err := fakeserver.Listen("stsfake", addr)
 	if err != nil {
-		return fmt.Errorf("stsfake: listen address: %w", err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("stsfake: refusing to listen on non-loopback address %q", addr)
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("stsfake: listen: %w", err)
-	}
-	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
-		ln.Close()
-		return fmt.Errorf("stsfake: %q did not resolve to loopback", addr)
+		return err
 	}
 	s.mu.Lock()
 	if s.srv != nil {
