@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/fakeserver"
-	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
 // Role is an IAM role the fake lets its users assume.
@@ -86,11 +84,7 @@ func (s *Server) addRole(r Role) {
 func (s *Server) AssumedRoles() []Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Session, 0, len(s.assumed))
-	for _, v := range s.assumed {
-		out = append(out, *v)
-	}
-	return out
+	return copies(s.assumed)
 }
 
 // The texts real STS sends for AssumeRole's refusals.
@@ -132,7 +126,6 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	roleARN, name := form.Get("RoleArn"), form.Get("RoleSessionName")
 	serial, code := form.Get("SerialNumber"), form.Get("TokenCode")
 	extID := form.Get("ExternalId")
-	duration := int64(defRoleDur)
 
 	var problems []string
 	if !form.Has("RoleArn") {
@@ -152,17 +145,9 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	case !sessionNamePattern.MatchString(name):
 		problems = append(problems, fmt.Sprintf("Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", fakeserver.Safe(name)))
 	}
-	if v := form.Get("DurationSeconds"); v != "" {
-		d, err := strconv.ParseInt(v, 10, 32)
-		switch {
-		case err != nil:
-			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", fakeserver.Safe(v)))
-		case d < minDuration:
-			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration))
-		case d > maxRoleDur:
-			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", d, maxRoleDur))
-		}
-		duration = d
+	duration, problems, bad := durationParam(form, defRoleDur, maxRoleDur, problems)
+	if bad != nil {
+		return nil, bad
 	}
 	if form.Has("ExternalId") {
 		switch {
@@ -176,11 +161,7 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	}
 	problems = append(problems, mfaParamProblems(form)...)
 	if len(problems) > 0 {
-		noun := "error"
-		if len(problems) > 1 {
-			noun = "errors"
-		}
-		return nil, errValidation(fmt.Sprintf("%d validation %s detected: %s", len(problems), noun, strings.Join(problems, "; ")))
+		return nil, errValidationProblems(problems)
 	}
 	if !roleARNPattern.MatchString(roleARN) {
 		return nil, errValidation(msgBadRoleARN)
@@ -201,14 +182,9 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	now := s.now()
 	mfa := who.session != nil && who.session.MFA
 	if serial != "" || code != "" {
-		if serial == "" || u.MFASerial == "" || serial != u.MFASerial {
-			return nil, errAccessDenied(msgMFASerial)
+		if err := s.checkCode(u, serial, code, now); err != nil {
+			return nil, err
 		}
-		step, ok := totp.Verify(u.TOTPSecret, code, now, totpSkew)
-		if !ok || (u.hasStep && step <= u.lastStep) {
-			return nil, errAccessDenied(msgMFACode)
-		}
-		u.lastStep, u.hasStep = step, true
 		mfa = true
 	}
 	if role.RequireMFA && !mfa {
@@ -255,13 +231,8 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	s.sessions[sess.AccessKeyID] = sess
 	s.assumed = append(s.assumed, sess)
 	return assumeRoleResponse{
-		Xmlns: xmlns,
-		Credentials: credentialsXML{
-			AccessKeyID:     sess.AccessKeyID,
-			SecretAccessKey: sess.SecretAccessKey,
-			SessionToken:    sess.SessionToken,
-			Expiration:      sess.Expiration.Format(rfc3339UTCSeconds),
-		},
+		Xmlns:           xmlns,
+		Credentials:     sess.credentialsXML(),
 		AssumedRoleUser: assumedRoleUserXML{AssumedRoleID: sess.AssumedRoleID, Arn: sess.AssumedRoleARN},
 		Metadata:        responseMetadata{requestID},
 	}, nil

@@ -240,43 +240,25 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 		return nil, errAccessDenied(msgSessionCreds)
 	}
 	serial, code := form.Get("SerialNumber"), form.Get("TokenCode")
-	duration := int64(defDuration)
 
 	// Constraint checks, worded and counted like STS's own.
 	var problems []string
-	if v := form.Get("DurationSeconds"); v != "" {
-		d, err := strconv.ParseInt(v, 10, 32)
-		switch {
-		case err != nil:
-			return nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", fakeserver.Safe(v)))
-		case d < minDuration:
-			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration))
-		case d > maxDuration:
-			problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", d, maxDuration))
-		}
-		duration = d
+	duration, problems, bad := durationParam(form, defDuration, maxDuration, problems)
+	if bad != nil {
+		return nil, bad
 	}
 	problems = append(problems, mfaParamProblems(form)...)
 	if len(problems) > 0 {
-		noun := "error"
-		if len(problems) > 1 {
-			noun = "errors"
-		}
-		return nil, errValidation(fmt.Sprintf("%d validation %s detected: %s", len(problems), noun, strings.Join(problems, "; ")))
+		return nil, errValidationProblems(problems)
 	}
 
 	u := who.user
 	now := s.now()
 	mfa := serial != "" || code != ""
 	if mfa {
-		if serial == "" || u.MFASerial == "" || serial != u.MFASerial {
-			return nil, errAccessDenied(msgMFASerial)
+		if err := s.checkCode(u, serial, code, now); err != nil {
+			return nil, err
 		}
-		step, ok := totp.Verify(u.TOTPSecret, code, now, s.skew)
-		if !ok || (u.hasStep && step <= u.lastStep) {
-			return nil, errAccessDenied(msgMFACode)
-		}
-		u.lastStep, u.hasStep = step, true
 	}
 
 	life := time.Duration(duration) * time.Second
@@ -300,15 +282,63 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 	s.sessions[sess.AccessKeyID] = sess
 	s.issued = append(s.issued, sess)
 	return getSessionTokenResponse{
-		Xmlns: xmlns,
-		Credentials: credentialsXML{
-			AccessKeyID:     sess.AccessKeyID,
-			SecretAccessKey: sess.SecretAccessKey,
-			SessionToken:    sess.SessionToken,
-			Expiration:      sess.Expiration.Format(rfc3339UTCSeconds),
-		},
-		Metadata: responseMetadata{requestID},
+		Xmlns:       xmlns,
+		Credentials: sess.credentialsXML(),
+		Metadata:    responseMetadata{requestID},
 	}, nil
+}
+
+// durationParam reads DurationSeconds (def when absent), adding to
+// problems the constraint it fails, as STS words it; an unreadable number
+// is an error of its own.
+func durationParam(form url.Values, def, max int64, problems []string) (int64, []string, *apiError) {
+	v := form.Get("DurationSeconds")
+	if v == "" {
+		return def, problems, nil
+	}
+	d, err := strconv.ParseInt(v, 10, 32)
+	switch {
+	case err != nil:
+		return 0, nil, errValidation(fmt.Sprintf("Value for parameter DurationSeconds is invalid: %s", fakeserver.Safe(v)))
+	case d < minDuration:
+		problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to %d", d, minDuration))
+	case d > max:
+		problems = append(problems, fmt.Sprintf("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", d, max))
+	}
+	return d, problems, nil
+}
+
+// errValidationProblems is STS's one error for all the constraints a
+// request fails.
+func errValidationProblems(problems []string) *apiError {
+	noun := "error"
+	if len(problems) > 1 {
+		noun = "errors"
+	}
+	return errValidation(fmt.Sprintf("%d validation %s detected: %s", len(problems), noun, strings.Join(problems, "; ")))
+}
+
+// checkCode checks an MFA serial and code against u's device, and refuses
+// a code at or before the last step accepted. Called with s.mu held.
+func (s *Server) checkCode(u *userState, serial, code string, now time.Time) *apiError {
+	if serial == "" || u.MFASerial == "" || serial != u.MFASerial {
+		return errAccessDenied(msgMFASerial)
+	}
+	step, ok := totp.Verify(u.TOTPSecret, code, now, s.skew)
+	if !ok || (u.hasStep && step <= u.lastStep) {
+		return errAccessDenied(msgMFACode)
+	}
+	u.lastStep, u.hasStep = step, true
+	return nil
+}
+
+func (sess *Session) credentialsXML() credentialsXML {
+	return credentialsXML{
+		AccessKeyID:     sess.AccessKeyID,
+		SecretAccessKey: sess.SecretAccessKey,
+		SessionToken:    sess.SessionToken,
+		Expiration:      sess.Expiration.Format(rfc3339UTCSeconds),
+	}
 }
 
 // account is the account id field of an ARN.

@@ -305,8 +305,12 @@ func (s *Server) Calls() []Call {
 func (s *Server) IssuedSessions() []Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Session, 0, len(s.issued))
-	for _, v := range s.issued {
+	return copies(s.issued)
+}
+
+func copies(sessions []*Session) []Session {
+	out := make([]Session, 0, len(sessions))
+	for _, v := range sessions {
 		out = append(out, *v)
 	}
 	return out
