@@ -119,6 +119,19 @@ func dial(ctx context.Context, addr string) (net.Conn, error) {
 	return c, nil
 }
 
+// peerUID is the user id of the process at the other end.
+func peerUID(c *net.UnixConn) (int, error) {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	uid, uerr := -1, error(nil)
+	if err := raw.Control(func(fd uintptr) { uid, uerr = sockPeerUID(int(fd)) }); err != nil {
+		return -1, err
+	}
+	return uid, uerr
+}
+
 // checkPeer refuses a peer that runs as another user.
 func checkPeer(c net.Conn, _ bool) error {
 	uc, ok := c.(*net.UnixConn)

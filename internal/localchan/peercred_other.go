@@ -2,12 +2,9 @@
 
 package localchan
 
-import (
-	"errors"
-	"net"
-)
+import "errors"
 
-// peerUID is not implemented here, so the channel refuses every peer.
-func peerUID(*net.UnixConn) (int, error) {
+// sockPeerUID is not implemented here, so the channel refuses every peer.
+func sockPeerUID(int) (int, error) {
 	return -1, errors.New("peer credentials are not supported on this system")
 }
