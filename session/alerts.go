@@ -28,72 +28,115 @@ type Notice struct {
 	SSOSession string
 }
 
-type alertKey struct {
-	profile string
-	exp     time.Time
-}
-
 // Alerts decides which expiry notifications are due, each once per session
 // (a session is a profile plus its expiration, so a renewal starts afresh).
 // It is pure: feed it snapshots, with any clock.
 type Alerts struct {
 	warnBefore time.Duration
-	primed     bool
-	warned     map[alertKey]bool
-	expired    map[alertKey]bool
-	sso        ssoAlerts // DueSSO's memory, apart from the profiles'
+	profiles   alertMemory
+	sso        alertMemory // DueSSO's, apart from the profiles'
 }
 
 // NewAlerts watches with the given warning window; 0 turns the "expires
 // soon" notice off, and expired notices still fire.
 func NewAlerts(warnBefore time.Duration) *Alerts {
-	return &Alerts{warnBefore: warnBefore, warned: map[alertKey]bool{}, expired: map[alertKey]bool{}}
+	return &Alerts{warnBefore: warnBefore}
 }
 
 // Due returns the notices that s makes due. On the first call, sessions that
 // were already expired yield one summary notice instead of one each.
 func (a *Alerts) Due(s Snapshot) []Notice {
-	var out []Notice
-	var stale []string
-	live := map[alertKey]bool{}
+	var live []alertToken
 	for _, st := range s.Profiles {
-		if !st.HasSession || st.Expiration.IsZero() {
-			continue
-		}
-		k := alertKey{st.Profile.Name, st.Expiration}
-		live[k] = true
-		left := st.Expiration.Sub(s.Taken)
-		switch {
-		case left <= 0 && !a.expired[k]:
-			a.expired[k], a.warned[k] = true, true
-			if !a.primed {
-				stale = append(stale, k.profile)
-				continue
-			}
-			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpired,
-				Title: k.profile + ": session expired",
-				Body:  "Log in again: " + renewHint(k.profile) + leaningRoles(s, k.profile, "No new credentials for %s until then")})
-		case left > 0 && a.warnBefore > 0 && left <= a.warnBefore && !a.warned[k]:
-			a.warned[k] = true
-			out = append(out, Notice{Profile: k.profile, Kind: NoticeExpiring,
-				Title: fmt.Sprintf("%s: session expires in %s", k.profile, FormatLeft(left)),
-				Body:  "Renew it: " + renewHint(k.profile) + leaningRoles(s, k.profile, "%s will stop working with it")})
+		if st.HasSession && !st.Expiration.IsZero() {
+			live = append(live, alertToken{name: st.Profile.Name, exp: st.Expiration, warn: true})
 		}
 	}
+	due, stale := a.profiles.due(s.Taken, a.warnBefore, live)
+	var out []Notice
+	for _, d := range due {
+		n := Notice{Profile: d.name, Kind: d.kind}
+		if d.kind == NoticeExpired {
+			n.Title = d.name + ": session expired"
+			n.Body = "Log in again: " + renewHint(d.name) + leaningRoles(s, d.name, "No new credentials for %s until then")
+		} else {
+			n.Title = fmt.Sprintf("%s: session expires in %s", d.name, FormatLeft(d.left))
+			n.Body = "Renew it: " + renewHint(d.name) + leaningRoles(s, d.name, "%s will stop working with it")
+		}
+		out = append(out, n)
+	}
 	if len(stale) > 0 {
-		sort.Strings(stale)
 		out = append(out, Notice{Kind: NoticeSummary,
 			Title: expiredSummaryTitle(len(stale)),
 			Body:  strings.Join(stale, ", ") + ": log in again from the tray menu or with awsmfa login."})
 	}
-	a.primed = true
-	for k := range a.warned {
-		if !live[k] {
-			delete(a.warned, k)
-			delete(a.expired, k)
+	return out
+}
+
+// alertToken is one live token (a session, an SSO login) as the memory
+// sees it; warn is false for one that must get no "expires soon" notice.
+type alertToken struct {
+	name string
+	exp  time.Time
+	warn bool
+}
+
+type alertKey struct {
+	name string
+	exp  time.Time
+}
+
+// dueAlert is a notice due for the token name: NoticeExpired, or
+// NoticeExpiring with left to run.
+type dueAlert struct {
+	name string
+	kind NoticeKind
+	left time.Duration
+}
+
+// alertMemory is the once-per-token bookkeeping of one kind of login: which
+// tokens were warned of and which reported expired, forgotten once a token
+// is no longer live (renewed, logged out).
+type alertMemory struct {
+	primed  bool
+	warned  map[alertKey]bool
+	expired map[alertKey]bool
+}
+
+// due returns, in the order of live, the notices that have come due at
+// now, and sorted, the names of the tokens that had already expired at
+// the first call (they get one summary instead).
+func (m *alertMemory) due(now time.Time, warnBefore time.Duration, live []alertToken) (out []dueAlert, stale []string) {
+	if m.warned == nil {
+		m.warned, m.expired = map[alertKey]bool{}, map[alertKey]bool{}
+	}
+	seen := make(map[alertKey]bool, len(live))
+	for _, t := range live {
+		k := alertKey{t.name, t.exp}
+		seen[k] = true
+		left := t.exp.Sub(now)
+		switch {
+		case left <= 0 && !m.expired[k]:
+			m.expired[k], m.warned[k] = true, true
+			if !m.primed {
+				stale = append(stale, t.name)
+				continue
+			}
+			out = append(out, dueAlert{name: t.name, kind: NoticeExpired})
+		case left > 0 && warnBefore > 0 && left <= warnBefore && t.warn && !m.warned[k]:
+			m.warned[k] = true
+			out = append(out, dueAlert{name: t.name, kind: NoticeExpiring, left: left})
 		}
 	}
-	return out
+	sort.Strings(stale)
+	m.primed = true
+	for k := range m.warned {
+		if !seen[k] {
+			delete(m.warned, k)
+			delete(m.expired, k)
+		}
+	}
+	return out, stale
 }
 
 // Send shows every due notice through n and returns the first error; a

@@ -2,17 +2,8 @@ package session
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
-
-// ssoAlerts is what DueSSO remembers: like the profiles' memory, each
-// notice once per token (a session plus its expiration).
-type ssoAlerts struct {
-	primed  bool
-	warned  map[alertKey]bool
-	expired map[alertKey]bool
-}
 
 // DueSSO returns the notices that s makes due for IAM Identity Center
 // sessions, with the same kinds, wording and once-only rule as Due, and
@@ -23,50 +14,29 @@ type ssoAlerts struct {
 // SSORefreshDue before taking s, so that a token a refresh can save is not
 // reported as expired.
 func (a *Alerts) DueSSO(s SSOSnapshot) []Notice {
-	st := &a.sso
-	if st.warned == nil {
-		st.warned, st.expired = map[alertKey]bool{}, map[alertKey]bool{}
-	}
-	var out []Notice
-	var stale []string
-	live := map[alertKey]bool{}
+	var live []alertToken
 	for _, ss := range s.Sessions {
-		if !ss.HasToken || ss.Expiration.IsZero() || ss.Problem != nil {
-			continue
+		if ss.HasToken && !ss.Expiration.IsZero() && ss.Problem == nil {
+			live = append(live, alertToken{name: ss.Session.Name, exp: ss.Expiration, warn: !ss.Refreshable})
 		}
-		name := ss.Session.Name
-		k := alertKey{name, ss.Expiration}
-		live[k] = true
-		left := ss.Expiration.Sub(s.Taken)
-		switch {
-		case left <= 0 && !st.expired[k]:
-			st.expired[k], st.warned[k] = true, true
-			if !st.primed {
-				stale = append(stale, name)
-				continue
-			}
-			out = append(out, Notice{SSOSession: name, Kind: NoticeExpired,
-				Title: name + " (SSO): login expired",
-				Body:  "Log in again: " + ssoRenewHint(name)})
-		case left > 0 && a.warnBefore > 0 && left <= a.warnBefore && !ss.Refreshable && !st.warned[k]:
-			st.warned[k] = true
-			out = append(out, Notice{SSOSession: name, Kind: NoticeExpiring,
-				Title: fmt.Sprintf("%s (SSO): login expires in %s", name, FormatLeft(left)),
-				Body:  "Renew it: " + ssoRenewHint(name)})
+	}
+	due, stale := a.sso.due(s.Taken, a.warnBefore, live)
+	var out []Notice
+	for _, d := range due {
+		n := Notice{SSOSession: d.name, Kind: d.kind}
+		if d.kind == NoticeExpired {
+			n.Title = d.name + " (SSO): login expired"
+			n.Body = "Log in again: " + ssoRenewHint(d.name)
+		} else {
+			n.Title = fmt.Sprintf("%s (SSO): login expires in %s", d.name, FormatLeft(d.left))
+			n.Body = "Renew it: " + ssoRenewHint(d.name)
 		}
+		out = append(out, n)
 	}
 	if len(stale) > 0 {
-		sort.Strings(stale)
 		out = append(out, Notice{Kind: NoticeSummary,
 			Title: ssoSummaryTitle(len(stale)),
 			Body:  strings.Join(stale, ", ") + ": log in again from the tray menu or with awsmfa sso login."})
-	}
-	st.primed = true
-	for k := range st.warned {
-		if !live[k] {
-			delete(st.warned, k)
-			delete(st.expired, k)
-		}
 	}
 	return out
 }
