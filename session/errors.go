@@ -81,10 +81,8 @@ func explainCall(err error, c stsCall) error {
 		return explainAPIError(apiErr, err, c, scrub)
 	}
 	if status := httpStatus(err); status >= 500 && !sent {
-		return fmt.Errorf("STS is unavailable (HTTP %d, tried %d times): try again later", status, stsAttempts)
+		return unavailable("STS", status, stsAttempts)
 	}
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
 	var syntaxErr *xml.SyntaxError
 	var desErr *smithy.DeserializationError
 	switch {
@@ -95,20 +93,16 @@ func explainCall(err error, c stsCall) error {
 	case errors.As(err, &lost):
 		return codeNote(fmt.Errorf("the connection to %s broke before its reply arrived", where))
 	}
-	if tlsErr := explainTLS(err, p, where); tlsErr != nil {
-		return tlsErr
+	if netErr := explainNetwork(err, p.CABundle, where, scrub); netErr != nil {
+		return netErr
 	}
 	switch {
-	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot look up %s (%s): check your network connection or the endpoint setting", scrub.clean(dnsErr.Name), where)
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return fmt.Errorf("cannot connect to %s: check your network connection, proxy or endpoint setting", where)
 	case strings.Contains(err.Error(), "unable to parse time string"):
 		return codeNote(fmt.Errorf("the reply from %s gives the session's expiry in a form STS never uses, so nothing was written: check the endpoint setting", where))
 	case errors.As(err, &syntaxErr) || errors.As(err, &desErr) || isSuccess(err):
 		return codeNote(fmt.Errorf("the reply from %s is not an STS reply (not the XML STS sends), so nothing was written: check the endpoint setting and any proxy", where))
 	}
-	return fmt.Errorf("the call to %s failed (%s): check your network connection and the endpoint setting", where, scrub.clean(innermost(err).Error()))
+	return callFailed(err, where, scrub)
 }
 
 // explainAPIError maps an error reply from STS.
@@ -129,19 +123,53 @@ func explainAPIError(apiErr smithy.APIError, err error, c stsCall, scrub scrubbe
 	case code == "ExpiredToken" || code == "ExpiredTokenException":
 		return fmt.Errorf("the credentials in [%s] have expired: replace them with the IAM user's current long-term keys", p.LongTerm)
 	case isThrottle(code):
-		return fmt.Errorf("STS is throttling requests (tried %d times): try again in a minute", stsAttempts)
+		return throttled("STS", stsAttempts)
 	case code == "ValidationError":
 		return fmt.Errorf("STS refused the request: %s", scrub.clean(msg))
 	}
 	if status := httpStatus(err); status >= 500 {
-		return fmt.Errorf("STS is unavailable (HTTP %d, tried %d times): try again later", status, stsAttempts)
+		return unavailable("STS", status, stsAttempts)
 	}
 	return fmt.Errorf("STS refused the request for [%s]: %s: %s", p.LongTerm, scrub.cleanCode(code), scrub.clean(msg))
 }
 
+// The sentences STS and IAM Identity Center failures share; who names the
+// service, where its endpoint.
+
+func unavailable(who string, status, attempts int) error {
+	return fmt.Errorf("%s is unavailable (HTTP %d, tried %d times): try again later", who, status, attempts)
+}
+
+func throttled(who string, attempts int) error {
+	return fmt.Errorf("%s is throttling requests (tried %d times): try again in a minute", who, attempts)
+}
+
+// explainNetwork says why where could not be reached (its TLS, a name
+// that does not resolve, a connection refused), or returns nil for other
+// errors. bundle is the CA bundle the call trusted.
+func explainNetwork(err error, bundle CABundle, where string, scrub scrubber) error {
+	if tlsErr := explainTLS(err, bundle, where); tlsErr != nil {
+		return tlsErr
+	}
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Errorf("cannot look up %s (%s): check your network connection or the endpoint setting", scrub.clean(dnsErr.Name), where)
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return fmt.Errorf("cannot connect to %s: check your network connection, proxy or endpoint setting", where)
+	}
+	return nil
+}
+
+// callFailed is the last resort: the network's or parser's own words.
+func callFailed(err error, where string, scrub scrubber) error {
+	return fmt.Errorf("the call to %s failed (%s): check your network connection and the endpoint setting", where, scrub.clean(innermost(err).Error()))
+}
+
 // explainTLS says what is wrong with an HTTPS endpoint's certificate or
 // handshake, or returns nil for other errors.
-func explainTLS(err error, p Profile, where string) error {
+func explainTLS(err error, bundle CABundle, where string) error {
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
@@ -149,8 +177,8 @@ func explainTLS(err error, p Profile, where string) error {
 	var record tls.RecordHeaderError
 	var alert tls.AlertError
 	trust := "set AWS_CA_BUNDLE (or ca_bundle in the config) to the file of its CA certificate"
-	if p.CABundle.Path != "" {
-		trust = fmt.Sprintf("check that the CA bundle %s (%s) holds its CA certificate", p.CABundle.Path, p.CABundle.From)
+	if bundle.Path != "" {
+		trust = fmt.Sprintf("check that the CA bundle %s (%s) holds its CA certificate", bundle.Path, bundle.From)
 	}
 	switch {
 	case errors.As(err, &unknown):

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -52,30 +51,21 @@ func (m *Manager) explainSSO(err error, op string, l *ssoLogin, secrets ...strin
 		case code == "AccessDeniedException":
 			return fmt.Errorf("the sign-in to %s was denied, so nothing was written", l.s.Name)
 		case isThrottle(code) || code == "SlowDownException":
-			return fmt.Errorf("%s is throttling requests (tried %d times): try again in a minute", where, ssoAttempts)
+			return throttled(where, ssoAttempts)
 		}
 		if status := httpStatus(err); status >= 500 {
-			return fmt.Errorf("%s is unavailable (HTTP %d, tried %d times): try again later", where, status, ssoAttempts)
+			return unavailable(where, status, ssoAttempts)
 		}
 		return fmt.Errorf("%s refused %s: %s: %s", where, op, code, msg)
 	}
 	if status := httpStatus(err); status >= 500 {
-		return fmt.Errorf("%s is unavailable (HTTP %d, tried %d times): try again later", where, status, ssoAttempts)
+		return unavailable(where, status, ssoAttempts)
 	}
-	var dnsErr *net.DNSError
-	var opErr *net.OpError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return fmt.Errorf("%s did not answer in time: check your network connection", where)
 	}
-	if tlsErr := explainTLS(err, Profile{CABundle: l.bundle}, where); tlsErr != nil {
-		return tlsErr
+	if netErr := explainNetwork(err, l.bundle, where, scrub); netErr != nil {
+		return netErr
 	}
-	switch {
-	case errors.As(err, &dnsErr):
-		return fmt.Errorf("cannot look up %s (%s): check your network connection or the endpoint setting", scrub.clean(dnsErr.Name), where)
-	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return fmt.Errorf("cannot connect to %s: check your network connection, proxy or endpoint setting", where)
-	}
-	return fmt.Errorf("the call to %s failed (%s): check your network connection and the endpoint setting", where, scrub.clean(innermost(err).Error()))
+	return callFailed(err, where, scrub)
 }

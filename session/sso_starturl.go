@@ -72,7 +72,7 @@ func (m *Manager) resolveStartURL(ctx context.Context, l *ssoLogin) (resolved, r
 		if ctx.Err() != nil {
 			return "", "", ErrCanceled
 		}
-		if tlsErr := explainTLS(err, Profile{CABundle: l.bundle}, u.Host); tlsErr != nil {
+		if tlsErr := explainTLS(err, l.bundle, u.Host); tlsErr != nil {
 			return "", "", fmt.Errorf("the start URL %s in %s: %w", s.StartURL, where, tlsErr)
 		}
 		return "", "", fmt.Errorf("the start URL %s in %s did not answer (%s): check sso_start_url and your network connection", s.StartURL, where, newScrubber().clean(innermost(err).Error()))
