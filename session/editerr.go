@@ -8,12 +8,12 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
-// editProblem turns the editor's refusal to change key in [section] into
-// a sentence that says which line to fix. The usual cause is a line
-// indented under the key: the AWS CLI reads it as part of the key's value,
-// and without the key the Go SDK would read it as part of the key above,
-// so no edit of the key keeps both readers' view of it. Other errors pass
-// through with the key named.
+// editProblem says, in one sentence, why the editor refused to change key
+// in [section] of path and what to fix. inifile's refusal names the line
+// and the fix; the usual cause, a line indented under the key (the AWS CLI
+// reads it as part of the key's value, so no edit of the key keeps both
+// readers' view of it), is named in plainer words and with the fix that
+// works. Other errors pass through with the key named.
 func editProblem(err error, file *inifile.File, path, section, key, verb string) error {
 	prep := "in"
 	if verb == "remove" {
@@ -24,10 +24,9 @@ func editProblem(err error, file *inifile.File, path, section, key, verb string)
 	}
 	if n := indentedUnder(file, section, key); n > 0 {
 		return fmt.Errorf("cannot %s %s %s [%s] of %s: line %d is indented under it, so the AWS CLI reads that line as part of %s: remove the line's indentation (or the line) by hand, then try again: %w",
-			verb, key, prep, section, path, n, key, err)
+			verb, key, prep, section, path, n, key, inifile.ErrUnsafeEdit)
 	}
-	return fmt.Errorf("cannot %s %s %s [%s] of %s without changing how AWS tools read another line of the section: edit [%s] by hand, then try again: %w",
-		verb, key, prep, section, path, section, err)
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // indentedUnder returns the number of the first non-blank, non-comment

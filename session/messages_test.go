@@ -28,12 +28,35 @@ func TestLogoutNamesTheIndentedLineToFix(t *testing.T) {
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "remove the line's indentation (or the line) by hand") {
 		t.Errorf("err = %q, want it to contain %q and what to do", err, want)
 	}
+	if n := strings.Count(err.Error(), "cannot "); n != 1 {
+		t.Errorf("err = %q, want one sentence (%d times \"cannot\")", err, n)
+	}
 	if readFile(t, e.credPath) != before {
 		t.Error("file changed")
 	}
 	writeFile(t, e.credPath, strings.Replace(readFile(t, e.credPath), "  region", "region", 1))
 	if removed, err := e.m.Logout("myaccount"); err != nil || !removed {
 		t.Errorf("after the fix: %v, %v", removed, err)
+	}
+}
+
+// A refusal without an indented line keeps the editor's own sentence,
+// which names the line and the fix, and says which file it is about.
+func TestUnsafeLogoutIsOneSentence(t *testing.T) {
+	cred := permCreds + "[DEFAULT]\naws_session_token = shared\n[myaccount]\naws_session_token = tok\n"
+	e := newEnv(t, permConfig, cred)
+	before := readFile(t, e.credPath)
+	_, err := e.m.Logout("myaccount")
+	if !errors.Is(err, inifile.ErrUnsafeEdit) {
+		t.Fatalf("err = %v, want an unsafe edit", err)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, e.credPath+": cannot remove aws_session_token from [myaccount] safely: ") ||
+		!strings.Contains(msg, "[DEFAULT]") || !strings.Contains(msg, "by hand") || strings.Count(msg, "cannot ") != 1 {
+		t.Errorf("err = %q, want one sentence naming the file, [DEFAULT] and the fix", msg)
+	}
+	if readFile(t, e.credPath) != before {
+		t.Error("file changed")
 	}
 }
 
