@@ -99,8 +99,6 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, inj *Fault, status
 	return inj.send(w, r, status, requestID, body)
 }
 
-func (s *Server) inFlight() int32 { return s.active.Load() }
-
 func (s *Server) finish(c Call, status int, code string) {
 	c.Status, c.ErrorCode = status, code
 	s.mu.Lock()

@@ -19,6 +19,9 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
+// inFlight is how many requests the fake is serving.
+func (s *Server) inFlight() int32 { return s.active.Load() }
+
 func newClock() *fakeclock.Clock {
 	return fakeclock.New(time.Date(2026, 11, 27, 9, 4, 10, 0, time.UTC))
 }

@@ -12,6 +12,3 @@ func takeLease(*os.File) (*lease, bool) { return nil, false }
 func (l *lease) watch()       {}
 func (l *lease) intact() bool { return false }
 func (l *lease) release()     {}
-
-// noLeases mirrors the Linux switch; there are no leases here anyway.
-var noLeases bool

@@ -14,14 +14,13 @@ func TestUpdateRedoesAfterSameSizeRewrite(t *testing.T) {
 	path := filepath.Join(dir, "credentials")
 	writeFile(t, path, "[a]\nk = 1\n[cli]\nregion = eu-west-1\n", 0o600)
 	edits := 0
-	beforeRename = func(target string) {
+	hook(t, &beforeRename, func(target string) {
 		if edits == 1 {
 			if err := os.WriteFile(target, []byte("[a]\nk = 1\n[cli]\nregion = eu-west-2\n"), 0o600); err != nil {
 				t.Error(err)
 			}
 		}
-	}
-	t.Cleanup(func() { beforeRename = nil })
+	})
 	err := Update(path, func(f *File) error {
 		edits++
 		return f.Set("a", "k", "2")

@@ -243,11 +243,10 @@ func TestUpdateErrorAfterTempLeavesNoTemp(t *testing.T) {
 	writeFile(t, path, "[a]\nk = 1\n", 0o600)
 	// Just before the rename, something turns the target into a folder:
 	// the re-read fails and the temp file must go.
-	beforeRename = func(target string) {
+	hook(t, &beforeRename, func(target string) {
 		os.Remove(target)
 		os.Mkdir(target, 0o700)
-	}
-	t.Cleanup(func() { beforeRename = nil })
+	})
 	if err := Update(path, setKey("a", "k", "2")); err == nil {
 		t.Fatal("Update succeeded over a folder")
 	}
@@ -259,7 +258,7 @@ func TestUpdateRedoesWhenFileChangedMeanwhile(t *testing.T) {
 	path := filepath.Join(dir, "credentials")
 	writeFile(t, path, "[a]\nk = 1\n", 0o600)
 	edits := 0
-	beforeRename = func(target string) {
+	hook(t, &beforeRename, func(target string) {
 		if edits == 1 { // the AWS CLI writes, without a lock, during our first try
 			f, err := os.OpenFile(target, os.O_APPEND|os.O_WRONLY, 0)
 			if err != nil {
@@ -269,8 +268,7 @@ func TestUpdateRedoesWhenFileChangedMeanwhile(t *testing.T) {
 			f.WriteString("\n[cli]\nregion = eu-west-1\n")
 			f.Close()
 		}
-	}
-	t.Cleanup(func() { beforeRename = nil })
+	})
 	err := Update(path, func(f *File) error {
 		edits++
 		return f.Set("b", "k", "2")
@@ -295,11 +293,10 @@ func TestUpdateGivesUpWhenFileKeepsChanging(t *testing.T) {
 	path := filepath.Join(dir, "credentials")
 	writeFile(t, path, "[a]\n", 0o600)
 	n := 0
-	beforeRename = func(target string) {
+	hook(t, &beforeRename, func(target string) {
 		n++
 		os.WriteFile(target, []byte("[a]\n"+strings.Repeat("#\n", n)), 0o600)
-	}
-	t.Cleanup(func() { beforeRename = nil })
+	})
 	err := Update(path, setKey("b", "k", "2"))
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("error = %v; want ErrConflict", err)
