@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -33,6 +34,60 @@ func Listen(name, addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("%s: %q did not resolve to loopback", name, addr)
 	}
 	return ln, nil
+}
+
+// Lifecycle is a fake's http.Server from Serve to Close. The zero value
+// is ready to Serve.
+type Lifecycle struct {
+	mu     sync.Mutex
+	srv    *http.Server
+	closed chan struct{}
+}
+
+// Serve serves srv on ln, once: a second call is refused (name starts the
+// error) and closes ln.
+func (l *Lifecycle) Serve(name string, srv *http.Server, ln net.Listener) error {
+	l.mu.Lock()
+	if l.srv != nil {
+		l.mu.Unlock()
+		ln.Close()
+		return fmt.Errorf("%s: already started", name)
+	}
+	l.srv = srv
+	l.mu.Unlock()
+	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
+	return nil
+}
+
+// Closed is closed by Close: delayed replies give up on it (see Hold).
+func (l *Lifecycle) Closed() <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closedLocked()
+}
+
+func (l *Lifecycle) closedLocked() chan struct{} {
+	if l.closed == nil {
+		l.closed = make(chan struct{})
+	}
+	return l.closed
+}
+
+// Close stops listening and drops open connections, so later requests
+// get "connection refused". It may be called more than once.
+func (l *Lifecycle) Close() {
+	l.mu.Lock()
+	c := l.closedLocked()
+	select {
+	case <-c:
+	default:
+		close(c)
+	}
+	srv := l.srv
+	l.mu.Unlock()
+	if srv != nil {
+		srv.Close()
+	}
 }
 
 // TB is the part of testing.TB that StartTest needs.

@@ -1,6 +1,7 @@
 package fakeserver
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -46,4 +47,30 @@ func TestRandStringDrawsFromTheAlphabet(t *testing.T) {
 	if len(s) != 64 || strings.Trim(s, "AB") != "" {
 		t.Errorf("RandString = %q", s)
 	}
+}
+
+// A fake serves once; Close may come twice and ends every delayed reply.
+func TestLifecycle(t *testing.T) {
+	var l Lifecycle
+	for i := range 2 {
+		ln, err := Listen("fake", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = l.Serve("fake", &http.Server{Handler: http.NotFoundHandler()}, ln)
+		if i == 0 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 1 && (err == nil || err.Error() != "fake: already started") {
+			t.Errorf("second Serve: %v, want it refused", err)
+		}
+	}
+	select {
+	case <-l.Closed():
+		t.Fatal("closed before Close")
+	default:
+	}
+	l.Close()
+	l.Close()
+	<-l.Closed()
 }

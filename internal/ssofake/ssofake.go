@@ -11,7 +11,6 @@
 package ssofake
 
 import (
-	"errors"
 	"net/http"
 	"sort"
 	"sync"
@@ -152,9 +151,7 @@ type Server struct {
 	faults    []fault
 	delay     time.Duration
 
-	srv    *http.Server
-	closed chan struct{}
-	once   sync.Once
+	life fakeserver.Lifecycle
 }
 
 type client struct {
@@ -255,7 +252,6 @@ func New(opts ...Option) *Server {
 		codes:           map[string]*authCode{},
 		access:          map[string]*accessToken{},
 		refresh:         map[string]*refreshToken{},
-		closed:          make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(s)
@@ -274,31 +270,17 @@ func (s *Server) StartOn(addr string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if s.srv != nil {
-		s.mu.Unlock()
-		ln.Close()
-		return errors.New("ssofake: already started")
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	if err := s.life.Serve("ssofake", srv, ln); err != nil {
+		return err
 	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	s.URL = "http://" + ln.Addr().String()
-	srv := s.srv
-	s.mu.Unlock()
-	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
 	return nil
 }
 
 // Close stops listening and drops open connections, so later requests get
 // "connection refused".
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		srv.Close()
-	}
-}
+func (s *Server) Close() { s.life.Close() }
 
 // TB is the part of testing.TB that NewTest needs, so this package does
 // not import testing into the demo build.

@@ -56,7 +56,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	auth, authErr := parseAuth(r.Header.Get("Authorization"))
 	c.AccessKeyID = auth.accessKeyID
 
-	if !fakeserver.Hold(r, s.closed, delay) {
+	if !fakeserver.Hold(r, s.life.Closed(), delay) {
 		s.finish(c, 0, "")
 		panic(http.ErrAbortHandler) // drop the connection, never send an empty 200
 	}

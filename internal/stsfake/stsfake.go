@@ -9,7 +9,6 @@ package stsfake
 
 import (
 	"crypto/tls"
-	"errors"
 	"io"
 	"log"
 	"net"
@@ -156,9 +155,7 @@ type Server struct {
 
 	active atomic.Int32 // requests being served, for tests
 
-	srv    *http.Server
-	closed chan struct{}
-	once   sync.Once
+	life fakeserver.Lifecycle
 }
 
 type userState struct {
@@ -180,7 +177,6 @@ func New(opts ...Option) *Server {
 		users:    map[string]*userState{},
 		sessions: map[string]*Session{},
 		expired:  map[string]bool{},
-		closed:   make(chan struct{}),
 		skew:     totpSkew,
 	}
 	for _, o := range opts {
@@ -201,39 +197,26 @@ func (s *Server) startOn(addr string, tlsCfg *tls.Config) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	if s.srv != nil {
-		s.mu.Unlock()
-		ln.Close()
-		return errors.New("stsfake: already started")
-	}
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ConnContext: s.connContext,
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: s.trackConn, ConnContext: s.connContext,
 		ErrorLog: log.New(io.Discard, "", 0)} // refused TLS handshakes are what the TLS tests expect
-	s.URL = "http://" + ln.Addr().String()
+	url := "http://" + ln.Addr().String()
 	if tlsCfg != nil {
 		// HTTP/1.1 only, like the STS endpoints' Query protocol; it also
 		// lets the faults take over the connection.
-		s.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
+		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 		ln = tls.NewListener(ln, tlsCfg)
-		s.URL = "https://" + ln.Addr().String()
+		url = "https://" + ln.Addr().String()
 	}
-	srv := s.srv
-	s.mu.Unlock()
-	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on Close
+	if err := s.life.Serve("stsfake", srv, ln); err != nil {
+		return err
+	}
+	s.URL = url
 	return nil
 }
 
 // Close stops listening and drops open connections, so later requests get
 // "connection refused". Delayed requests in flight are abandoned.
-func (s *Server) Close() {
-	s.once.Do(func() { close(s.closed) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv != nil {
-		srv.Close()
-	}
-}
+func (s *Server) Close() { s.life.Close() }
 
 // AddUser adds or replaces a user (keyed by its access key id).
 func (s *Server) AddUser(u User) {
