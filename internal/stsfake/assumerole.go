@@ -202,24 +202,10 @@ func (s *Server) assumeRole(form url.Values, who caller, requestID string) (any,
 	if s.roleCap > 0 && life > s.roleCap {
 		life, grace = s.roleCap, RoleCapGrace
 	}
-	now = now.UTC().Truncate(time.Second)
-	acct := account(roleARN)
-	sess := &Session{
-		AccessKeyID:     newSessionKeyID(),
-		SecretAccessKey: NewSecretAccessKey(),
-		SessionToken:    newSessionToken(),
-		IssuedAt:        now,
-		Expiration:      now.Add(life),
-		UserAccessKeyID: u.AccessKeyID,
-		UserARN:         u.arn(),
-		MFA:             mfa,
-		RoleARN:         roleARN,
-		RoleSessionName: name,
-		AssumedRoleARN:  "arn:aws:sts::" + acct + ":assumed-role/" + role.roleName() + "/" + name,
-		AssumedRoleID:   roleID(roleARN) + ":" + name,
-		ExternalID:      extID,
-		grace:           grace,
-	}
+	sess := newSession(u, now, life, mfa)
+	sess.RoleARN, sess.RoleSessionName, sess.ExternalID, sess.grace = roleARN, name, extID, grace
+	sess.AssumedRoleARN = "arn:aws:sts::" + account(roleARN) + ":assumed-role/" + role.roleName() + "/" + name
+	sess.AssumedRoleID = roleID(roleARN) + ":" + name
 	if who.session != nil {
 		sess.SourceAccessKeyID = who.session.AccessKeyID
 	}

@@ -263,17 +263,7 @@ func (s *Server) getSessionToken(form url.Values, who caller, requestID string) 
 	if s.sessionCap > 0 && life > s.sessionCap {
 		life = s.sessionCap
 	}
-	now = now.UTC().Truncate(time.Second)
-	sess := &Session{
-		AccessKeyID:     newSessionKeyID(),
-		SecretAccessKey: NewSecretAccessKey(),
-		SessionToken:    newSessionToken(),
-		IssuedAt:        now,
-		Expiration:      now.Add(life),
-		UserAccessKeyID: u.AccessKeyID,
-		UserARN:         u.arn(),
-		MFA:             mfa,
-	}
+	sess := newSession(u, now, life, mfa)
 	if mfa {
 		sess.SerialNumber = serial
 	}
@@ -328,6 +318,22 @@ func (s *Server) checkCode(u *userState, serial, code string, now time.Time) *ap
 	}
 	u.lastStep, u.hasStep = step, true
 	return nil
+}
+
+// newSession is a fresh set of credentials for u, issued at now (to the
+// second, as STS does) for life.
+func newSession(u *userState, now time.Time, life time.Duration, mfa bool) *Session {
+	now = now.UTC().Truncate(time.Second)
+	return &Session{
+		AccessKeyID:     newSessionKeyID(),
+		SecretAccessKey: NewSecretAccessKey(),
+		SessionToken:    newSessionToken(),
+		IssuedAt:        now,
+		Expiration:      now.Add(life),
+		UserAccessKeyID: u.AccessKeyID,
+		UserARN:         u.arn(),
+		MFA:             mfa,
+	}
 }
 
 func (sess *Session) credentialsXML() credentialsXML {
