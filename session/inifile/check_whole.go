@@ -16,15 +16,11 @@ import (
 // than once is an error.
 func (f *File) KeyLines(section, key string) ([]int, error) {
 	a := f.analysis()
-	bis := a.blockIndexes(section)
-	switch len(bis) {
-	case 0:
-		return nil, nil
-	case 1:
-	default:
-		return nil, duplicateErr(section, len(bis))
+	bi, err := a.onlyBlock(section)
+	if bi < 0 {
+		return nil, err
 	}
-	b := a.fill(bis[0])
+	b := a.fill(bi)
 	drop, _ := keyLinesIn(b, lower(key))
 	var out []int
 	for j, d := range drop {

@@ -39,16 +39,15 @@ func (f *File) Set(section, key, value string) error {
 		return err
 	}
 	a := f.analysis()
-	bis := a.blockIndexes(section)
-	if len(bis) > 1 {
-		return duplicateErr(section, len(bis))
+	bi, err := a.onlyBlock(section)
+	if err != nil {
+		return err
 	}
 	lk := strings.ToLower(key)
 	eol := f.EOL()
-	if len(bis) == 0 {
+	if bi < 0 {
 		return f.appendSection(section, key, value, lk, eol)
 	}
-	bi := bis[0]
 	b := a.fill(bi)
 	lines := f.lines[b.header:b.end]
 	drop, ndrop := keyLinesIn(b, lk)
@@ -167,15 +166,12 @@ func (f *File) appendSection(section, key, value, lk, eol string) error {
 // more change than the key going.
 func (f *File) Delete(section, key string) (bool, error) {
 	a := f.analysis()
-	bis := a.blockIndexes(section)
-	if len(bis) > 1 {
-		return false, duplicateErr(section, len(bis))
-	}
-	if len(bis) == 0 {
-		return false, nil
+	bi, err := a.onlyBlock(section)
+	if bi < 0 {
+		return false, err
 	}
 	lk := strings.ToLower(key)
-	b := a.fill(bis[0])
+	b := a.fill(bi)
 	drop, ndrop := keyLinesIn(b, lk)
 	if ndrop == 0 {
 		return false, nil
@@ -193,7 +189,7 @@ func (f *File) Delete(section, key string) (bool, error) {
 		endFileAs(repl, lines[len(lines)-1])
 	}
 	it := intent{section: section, key: lk, hdr: b.header, newHdr: b.header}
-	if err := f.tryEdit(bis[0], bis[0]+1, []candidate{{lines: repl, origin: origin}}, it); err != nil {
+	if err := f.tryEdit(bi, bi+1, []candidate{{lines: repl, origin: origin}}, it); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -433,6 +433,17 @@ func (a *analysis) section(name string) ([]kv, map[string]int, bool) {
 	return e.merged.kvs, e.merged.idx, true
 }
 
+// onlyBlock is the index of section's block, or -1 when the file has
+// none; a section the file names more than once is refused
+// (ErrDuplicateSection): an edit could not say which copy wins.
+func (a *analysis) onlyBlock(section string) (int, error) {
+	first, n := a.find(section)
+	if n > 1 {
+		return -1, duplicateErr(section, n)
+	}
+	return first, nil
+}
+
 // blockIndexes returns the indexes of section's blocks.
 func (a *analysis) blockIndexes(section string) []int {
 	first, n := a.find(section)

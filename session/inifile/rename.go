@@ -22,18 +22,14 @@ func (f *File) Rename(section, from, to string) (bool, error) {
 		return false, err
 	}
 	a := f.analysis()
-	bis := a.blockIndexes(section)
-	if len(bis) > 1 {
-		return false, duplicateErr(section, len(bis))
-	}
-	if len(bis) == 0 {
-		return false, nil
+	bi, err := a.onlyBlock(section)
+	if bi < 0 {
+		return false, err
 	}
 	lf, lt := strings.ToLower(from), strings.ToLower(to)
 	if lf == lt {
 		return false, fmt.Errorf("rename %s to %s in [%s]: the names are the same key: %w", from, to, section, ErrInvalid)
 	}
-	bi := bis[0]
 	b := a.fill(bi)
 	if keyIndex(b, lt) >= 0 {
 		return false, fmt.Errorf("[%s] already sets %s; rename %s by hand: %w", section, to, from, ErrInvalid)

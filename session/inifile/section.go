@@ -12,14 +12,10 @@ package inifile
 // would see more change than the section going.
 func (f *File) RemoveEmptySection(section string) (bool, error) {
 	a := f.analysis()
-	bis := a.blockIndexes(section)
-	if len(bis) > 1 {
-		return false, duplicateErr(section, len(bis))
+	bi, err := a.onlyBlock(section)
+	if bi < 0 {
+		return false, err
 	}
-	if len(bis) == 0 {
-		return false, nil
-	}
-	bi := bis[0]
 	b := a.fill(bi)
 	for _, li := range b.info[1:] {
 		if li.kind != kindBlank {
