@@ -22,28 +22,9 @@ var errUnsafeMove = errors.New("the edit would change how AWS readers see the re
 // The keychain moves need a splice inifile's Set/Delete cannot make: the
 // marker takes the place of the key lines (and the keys the place of the
 // marker), so import then export gives back the file byte for byte. inifile
-// still does the parsing (KeyLines says which lines hold a key), and the
-// result is checked with both readers (CheckSplice) before it replaces the
-// File.
-
-// splitLines splits data the way inifile.Parse does: each line keeps its
-// terminator; a leading BOM is reported apart.
-func splitLines(data []byte) (bom bool, lines []string) {
-	s := string(data)
-	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
-		bom, s = true, s[3:]
-	}
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			lines = append(lines, s)
-			break
-		}
-		lines = append(lines, s[:i+1])
-		s = s[i+1:]
-	}
-	return bom, lines
-}
+// still does the parsing (Lines, and KeyLines to say which of them hold a
+// key), and the result is checked with both readers (CheckSplice) before it
+// replaces the File.
 
 func joinLines(bom bool, lines []string) []byte {
 	var b strings.Builder
@@ -103,7 +84,7 @@ func keysToMarker(f *inifile.File, l string) (*inifile.File, error) {
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("no key lines in [%s]", l)
 	}
-	bom, lines := splitLines(f.Bytes())
+	bom, lines := f.HasBOM(), f.Lines()
 	first := slices.Min(slices.Collect(maps.Keys(idx)))
 	end := lineEnd(lines[first])
 	if trailing(idx, first, len(lines)) {
@@ -137,7 +118,7 @@ func markerToKeys(f *inifile.File, l string, keys Keys) (*inifile.File, error) {
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("no %s line in [%s]", keychainMarker, l)
 	}
-	bom, lines := splitLines(f.Bytes())
+	bom, lines := f.HasBOM(), f.Lines()
 	first := slices.Min(slices.Collect(maps.Keys(idx)))
 	end := lineEnd(lines[first])
 	if trailing(idx, first, len(lines)) {

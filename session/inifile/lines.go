@@ -1,5 +1,13 @@
 package inifile
 
+import "slices"
+
+// Lines returns a copy of the file's lines, each with its line ending
+// (only the last may lack one) and without the byte-order mark (HasBOM):
+// the lines KeyLines counts. Callers that splice lines themselves start
+// from these and check the result with CheckSplice.
+func (f *File) Lines() []string { return slices.Clone(f.lines) }
+
 // EachLine calls fn for every line under each header of section (the
 // headers themselves left out), in file order, with the line's 1-based
 // number in the file and its text without the line ending. Guards that

@@ -16,3 +16,22 @@ func TestEachLineSeesEveryBlockAndShadowedKey(t *testing.T) {
 	}
 	Parse([]byte(data)).EachLine("missing", func(int, string) { t.Error("called for a missing section") })
 }
+
+// Lines are the lines KeyLines counts: joined behind the mark, they give
+// the file back, and editing the copy leaves the File alone.
+func TestLinesAreKeyLinesLines(t *testing.T) {
+	data := "\xEF\xBB\xBF[a]\r\nx =\n  nested = 2\n[b]\ny = 3"
+	f := Parse([]byte(data))
+	lines := f.Lines()
+	if !f.HasBOM() || "\xEF\xBB\xBF"+strings.Join(lines, "") != data {
+		t.Fatalf("Lines = %q", lines)
+	}
+	idx, err := f.KeyLines("a", "x")
+	if err != nil || len(idx) != 2 || lines[idx[0]] != "x =\n" || lines[idx[1]] != "  nested = 2\n" {
+		t.Errorf("KeyLines(a, x) = %v, %v over %q", idx, err, lines)
+	}
+	lines[0] = "changed"
+	if string(f.Bytes()) != data {
+		t.Error("editing Lines' copy changed the File")
+	}
+}
