@@ -62,6 +62,7 @@ var boTricky = []string{
 	"[DEFAULT]\nk = 1\n[DEFAULT]\nk = 2\n",
 	"[DEFAULT]\ns3 =\n  x\n",
 	"[DEFAULT]\ns3 =\n  x\n[a]\n",
+	"[DEFAULT]\n0=\n 0",
 	"[a] ; c\nk = v ; c\n",
 	"[ a ]\nk = v\n",
 	"[a]x\n[b] = 1\n[c]]\n[#d]\n",

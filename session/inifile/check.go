@@ -416,6 +416,11 @@ func (d *boDiff) global(oldSec, newSec int) error {
 		}
 		return nil
 	}
+	if added {
+		if err := d.defaultsReadable(); err != nil {
+			return err
+		}
+	}
 	others := []boHead{}
 	for i, s := range d.new.secs {
 		if i != newSec {
@@ -448,6 +453,42 @@ func (d *boDiff) global(oldSec, newSec int) error {
 			return &refusal{fmt.Sprintf("%s reads [%s] twice (again on %s) and refuses the file; merge them into one section by hand", botocore, h.name, where)}
 		case profile && boEntryOf(h.name, true) == e:
 			return &refusal{fmt.Sprintf("%s reads [%s] on %s as the same %s as [%s] and keeps only one of them; %s", botocore, h.name, where, e.kind, name, mergeHint(h.name, name))}
+		}
+	}
+	return nil
+}
+
+// defaultsReadable refuses a new section that would inherit a [DEFAULT]
+// key whose value botocore cannot parse: configparser hands DEFAULT's keys
+// to every section, and botocore parses a value starting on the next line
+// as nested "key = value" lines, refusing the file when one is not. With
+// no section before, botocore never looked at that value.
+func (d *boDiff) defaultsReadable() error {
+	bad := func(r *boRead, line func(int) int) error {
+		if r.def == nil {
+			return nil
+		}
+		for i := range r.def.opts {
+			o := &r.def.opts[i]
+			if o.name == d.it.key {
+				continue // the new section's own key hides it
+			}
+			if v := o.value(); strings.HasPrefix(v, "\n") {
+				if _, ok := boNested(v); !ok {
+					return &refusal{fmt.Sprintf("%s would read %s of [DEFAULT] (line %d) in the new section [%s] and fail on it, as its indented lines are not key = value; fix [DEFAULT] by hand", botocore, o.name, line(o.line)+1, d.it.section)}
+				}
+			}
+		}
+		return nil
+	}
+	if err := bad(d.new, d.oldLine); err != nil {
+		return err
+	}
+	for _, h := range d.f.defaultHeads(d.bs, d.be) {
+		s := boSyncBefore(d.f.lines, h.line)
+		r := boParse(d.f.lines[s:boSyncAfter(d.f.lines, h.line+1)], true, false)
+		if err := bad(r, func(j int) int { return s + j }); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -89,6 +89,20 @@ func TestIssue11Layouts(t *testing.T) {
 			op:      editOp{section: "myaccount", key: "aws_session_token"},
 			refusal: []string{"from [DEFAULT]"},
 		},
+		{
+			// Found by FuzzEditBothReaders: botocore parses DEFAULT's values
+			// only once a section inherits them.
+			name:    "a new section inherits a DEFAULT value botocore cannot parse",
+			in:      "[DEFAULT]\n0=\n 0",
+			op:      editOp{section: "default", key: "aws_access_key_id", value: v("0")},
+			refusal: []string{"would read 0 of [DEFAULT] (line 2) in the new section [default]", "fix [DEFAULT] by hand"},
+		},
+		{
+			name: "a new section inherits a DEFAULT nested value botocore parses",
+			in:   "[DEFAULT]\ns3 =\n  addressing_style = path\n",
+			op:   editOp{section: "myaccount", key: "aws_session_token", value: v("new")},
+			want: "[DEFAULT]\ns3 =\n  addressing_style = path\n\n[myaccount]\naws_session_token = new\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
