@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: vet, the cross-builds, a quick pass of the
-# benchmarks, short fuzz runs, then every unit and end-to-end test (with the
+# benchmarks, then every unit and end-to-end test (with the
 # packaging checks switched on). The tests run last so that their summary
 # closes the output. Run scripts/setup-debian.sh first on a fresh machine.
 set -euo pipefail
@@ -23,18 +23,9 @@ CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -o /dev/null ./cmd/awsmfa
 step "benchmarks (quick pass: checks they run and print their tables; not timed)"
 go run ./bench -quick
 
-step "fuzz (short)"
-go test ./session/inifile -run '^$' -fuzz '^FuzzRoundTrip$' -fuzztime 10s
-go test ./session/inifile -run '^$' -fuzz '^FuzzEditPreserves$' -fuzztime 20s
-go test ./session/inifile -run '^$' -fuzz '^FuzzMatchesReference$' -fuzztime 20s
-go test ./session/inifile -run '^$' -fuzz '^FuzzRename$' -fuzztime 10s
-go test ./session -run '^$' -fuzz '^FuzzSSOTokenFile$' -fuzztime 10s
-go test ./session/inifile -run '^$' -fuzz '^FuzzLoginsLogoutsRestore$' -fuzztime 10s
-# Against the real botocore (Debian's python3-botocore, one Python process
-# per fuzz worker): the model of its reading, then edits read back by it
-# and by aws-sdk-go-v2's config loader.
-go test ./session/inifile -run '^$' -fuzz '^FuzzBotocoreModel$' -fuzztime 20s
-go test ./session/inifile -run '^$' -fuzz '^FuzzEditBothReaders$' -fuzztime 20s
+# The fuzzers' seeds and every input they found (testdata/fuzz) run with
+# the tests below; the fuzzers themselves run in scripts/fuzz.sh, as what
+# they find by chance must not decide a landing.
 
 step "race with the real AWS CLI (AWSMFA_RACE_DURATION, default 2m)"
 # awsmfa logins and logouts against "aws configure set", which rewrites the
