@@ -2,6 +2,7 @@ package dialogs
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -53,7 +54,11 @@ func xDial() (*xClient, error) {
 	}
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	x := &xClient{c: c, r: bufio.NewReader(c)}
-	name, data := xAuth(host, num)
+	var remote net.Addr
+	if host != "" && host != "unix" {
+		remote = c.RemoteAddr()
+	}
+	name, data := xAuth(num, remote)
 	setup := make([]byte, 12, 12+pad4(len(name))+pad4(len(data)))
 	setup[0] = 'l'
 	le.PutUint16(setup[2:], 11)
@@ -95,8 +100,9 @@ func xDial() (*xClient, error) {
 	return x, nil
 }
 
-// xAuth finds the cookie for display num in the Xauthority file.
-func xAuth(host, num string) (name, data []byte) {
+// xAuth finds the cookie for display num in the Xauthority file, for a
+// connection whose peer address is remote (nil for the local socket).
+func xAuth(num string, remote net.Addr) (name, data []byte) {
 	path := os.Getenv("XAUTHORITY")
 	if path == "" {
 		home, err := os.UserHomeDir()
@@ -110,9 +116,36 @@ func xAuth(host, num string) (name, data []byte) {
 		return nil, nil
 	}
 	local, _ := os.Hostname()
-	if host != "" && host != "unix" {
-		local = host
+	family, addr := xAuthAddr(local, remote)
+	return xAuthFind(b, family, addr, num)
+}
+
+// The Xauthority families (X11/Xauth.h).
+const (
+	familyInternet  = 0
+	familyInternet6 = 6
+	familyLocal     = 256
+	familyWild      = 65535
+)
+
+// xAuthAddr is the family and address libxcb looks the cookie up by: the
+// host name for the local socket and for loopback TCP, else the peer's IP
+// (an IPv4-mapped IPv6 address as IPv4).
+func xAuthAddr(hostname string, remote net.Addr) (uint16, []byte) {
+	tcp, ok := remote.(*net.TCPAddr)
+	if !ok || tcp.IP.IsLoopback() {
+		return familyLocal, []byte(hostname)
 	}
+	if v4 := tcp.IP.To4(); v4 != nil {
+		return familyInternet, v4
+	}
+	return familyInternet6, tcp.IP.To16()
+}
+
+// xAuthFind is libXau's XauGetBestAuthByAddr for MIT-MAGIC-COOKIE-1: the
+// first entry for the address (or any address, FamilyWild) and display
+// (or any display, an empty number).
+func xAuthFind(b []byte, family uint16, addr []byte, num string) (name, data []byte) {
 	field := func() ([]byte, bool) {
 		if len(b) < 2 {
 			return nil, false
@@ -126,17 +159,16 @@ func xAuth(host, num string) (name, data []byte) {
 		return f, true
 	}
 	for len(b) >= 2 {
-		family := binary.BigEndian.Uint16(b)
+		fam := binary.BigEndian.Uint16(b)
 		b = b[2:]
-		addr, ok1 := field()
+		a, ok1 := field()
 		number, ok2 := field()
 		n, ok3 := field()
 		d, ok4 := field()
 		if !ok1 || !ok2 || !ok3 || !ok4 {
 			return nil, nil
 		}
-		// 256 is FamilyLocal (addr: the host name), 65535 FamilyWild.
-		if (family == 65535 || family == 256 && string(addr) == local) &&
+		if (fam == familyWild || fam == family && bytes.Equal(a, addr)) &&
 			(len(number) == 0 || string(number) == num) && string(n) == "MIT-MAGIC-COOKIE-1" {
 			return n, d
 		}
