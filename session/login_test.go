@@ -122,6 +122,12 @@ func TestLoginRefusals(t *testing.T) {
 			}},
 		{name: "target holds long-term keys", wantIs: nil, wantText: "holds long-term keys",
 			cred: permCreds + "[myaccount]\naws_access_key_id = AKIAMINE\naws_secret_access_key = mine\n"},
+		// The AWS CLI would refuse the file the session went into: no code
+		// is spent on it.
+		{name: "a credentials line botocore cannot parse", cred: permCreds + "this line is junk\n",
+			wantText: `credentials: line 5, in [myaccountPerm], is not "key = value", a [section] header or a comment: fix or delete that line`},
+		{name: "a key twice in the config", config: permConfig + "region = eu-west-2\n",
+			wantText: "config: line 5 sets region a second time in [profile myaccount] (the first is on line 4)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
 // The naming conventions users already live by: [XPerm] (the original
@@ -136,14 +138,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 		// session; botocore and the AWS CLI can.
 		p.Warning = joinWarnings(p.Warning, sourceProfileWarning(f, x, l, sec))
 	}
-	for _, file := range []struct {
-		path string
-		bom  bool
-	}{{f.credPath, f.cred.HasBOM()}, {f.cfgPath, f.cfg.HasBOM()}} {
-		if file.bom {
-			p.Warning = joinWarnings(p.Warning, file.path+" starts with a byte-order mark, which the AWS CLI cannot read and the Go SDK misreads: save it as UTF-8 without BOM")
-		}
-	}
+	p.Warning = joinWarnings(p.Warning, f.bomWarning())
 	serial, where := f.serial(x, l)
 	p.Serial = serial
 	p.HasMFAProcess = f.mfaProcess(p) != ""
@@ -163,8 +158,41 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 		p.Problem = fmt.Errorf("no MFA device for %s: run %s with the ARN shown in the IAM console under Security credentials", x, setupCommand(x, true))
 	case !serialRE.MatchString(serial):
 		p.Problem = fmt.Errorf("mfa_serial %q (%s) is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice: run %s with the right one", serial, where, setupCommand(x, true))
+	case f.botocoreRefusal() != nil:
+		// Last: the sentences above name the fix for this profile.
+		p.Problem = f.botocoreRefusal()
 	}
 	return p, true
+}
+
+// botocoreRefusal says which line of which file makes botocore (the AWS
+// CLI, boto3) refuse it. Then no profile works there: a session written
+// into it could be used by Go tools alone, so none may log in. A
+// byte-order mark alone is the warning bomWarning gives.
+func (f *awsFiles) botocoreRefusal() error {
+	for _, file := range []struct {
+		path string
+		f    *inifile.File
+	}{{f.credPath, f.cred}, {f.cfgPath, f.cfg}} {
+		if r := file.f.BotocoreRefuses(); r != nil && !r.OnlyBOM {
+			return fmt.Errorf("the AWS CLI and boto3 cannot read %s: %w", file.path, r)
+		}
+	}
+	return nil
+}
+
+// bomWarning names the files that start with a byte-order mark, or is "".
+func (f *awsFiles) bomWarning() string {
+	var w string
+	for _, file := range []struct {
+		path string
+		bom  bool
+	}{{f.credPath, f.cred.HasBOM()}, {f.cfgPath, f.cfg.HasBOM()}} {
+		if file.bom {
+			w = joinWarnings(w, file.path+" starts with a byte-order mark, which the AWS CLI cannot read and the Go SDK misreads: save it as UTF-8 without BOM")
+		}
+	}
+	return w
 }
 
 // sourceProfileWarning says what "awsmfa setup" does about source_profile

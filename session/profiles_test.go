@@ -55,6 +55,12 @@ func TestProfilesDiscovery(t *testing.T) {
 			[]want{{"myaccount", "myaccountPerm", testSerial, "eu-west-1", "out of range"}}},
 		{"duplicate [X] is reported", permConfig, permCreds + "[myaccount]\nx = 1\n[ myaccount ]\ny = 2\n",
 			[]want{{"myaccount", "myaccountPerm", testSerial, "eu-west-1", "appears 2 times"}}},
+		{"a line botocore cannot parse, in the credentials file", permConfig, permCreds + "this line is junk\n",
+			[]want{{"myaccount", "myaccountPerm", testSerial, "eu-west-1", "the AWS CLI and boto3 cannot read "}}},
+		{"a continuation at the top of the config", "  region = eu-west-1\n" + permConfig, permCreds,
+			[]want{{"myaccount", "myaccountPerm", testSerial, "eu-west-1", "config: line 1 comes before the first [section] header"}}},
+		{"a byte-order mark and a junk line", permConfig, "\ufeff" + permCreds + "junk\n",
+			[]want{{"myaccount", "myaccountPerm", testSerial, "eu-west-1", "the file starts with a byte-order mark, which aws-sdk-go-v2 misreads too: save it as UTF-8 without BOM (botocore also refuses line 5)"}}},
 		{"sorted, several", "-", "[bPerm]\naws_access_key_id = AKIAX\naws_secret_access_key = s\nmfa_serial = " + testSerial + "\n[aPerm]\naws_access_key_id = AKIAX\naws_secret_access_key = s\nmfa_serial = " + testSerial + "\n",
 			[]want{{"a", "aPerm", testSerial, "us-east-1", ""}, {"b", "bPerm", testSerial, "us-east-1", ""}}},
 	}

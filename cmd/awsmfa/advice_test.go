@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,6 +94,15 @@ func TestAdviceLeadsToAWorkingProfile(t *testing.T) {
 		{name: "a byte-order mark",
 			cfg: "[profile pPerm]\nmfa_serial = SERIAL\n", creds: "\ufeff[pPerm]\n" + keys,
 			advice: []string{`byte-order mark`}},
+		{name: "a line botocore cannot parse in the credentials file",
+			cfg: "[profile pPerm]\nmfa_serial = SERIAL\n", creds: "[pPerm]\n" + keys + "this line is junk\n",
+			advice: []string{`aws/credentials: line 4, in [pPerm], is not "key = value"`}},
+		{name: "a key twice in the config file",
+			cfg: "[profile pPerm]\nmfa_serial = SERIAL\nregion = eu-west-1\nREGION = eu-west-2\n", creds: "[pPerm]\n" + keys,
+			advice: []string{`line 4 sets region a second time in [profile pPerm] (the first is on line 3): delete the line you do not want`}},
+		{name: "a continuation at the top of the credentials file",
+			cfg: "[profile pPerm]\nmfa_serial = SERIAL\n", creds: "  region = eu-west-1\n[pPerm]\n" + keys,
+			advice: []string{`line 1 comes before the first [section] header: delete it`}},
 		{name: "duration_seconds out of range",
 			cfg: "[profile pPerm]\nmfa_serial = SERIAL\nduration_seconds = 60\n", creds: "[pPerm]\n" + keys,
 			advice: []string{`out of range`}},
@@ -209,6 +220,7 @@ var (
 	duplicate   = regexp.MustCompile(`\[([^\]]+)\] appears \d+ times in (\S+): merge them into one section by hand`)
 	bom         = regexp.MustCompile(`(\S+) starts with a byte-order mark.*save it as UTF-8 without BOM`)
 	duration    = regexp.MustCompile(`duration_seconds .*of (\S+) in (\S+?):? .*(?:set it within that range|set it to seconds from 900 to 129600), or delete it`)
+	badLine     = regexp.MustCompile(`cannot read (\S+?): line (\d+)\b.*(?:fix or delete that line|delete the line you do not want|: delete it,)`)
 	renameTo    = regexp.MustCompile(`rename \[([^\]]+)\] to \[([^\]]+)\] in (\S+) \(and in (\S+), if it is there\), then delete source_profile from \[([^\]]+)\]`)
 )
 
@@ -267,6 +279,14 @@ func (f *follower) follow(advice string) (next string) {
 	if m := bom.FindStringSubmatch(advice); m != nil {
 		b := []byte(readFile(f.t, m[1]))
 		if err := os.WriteFile(m[1], []byte(strings.TrimPrefix(string(b), "\ufeff")), 0o600); err != nil {
+			f.t.Fatal(err)
+		}
+		did = true
+	}
+	if m := badLine.FindStringSubmatch(advice); m != nil {
+		lines := strings.SplitAfter(readFile(f.t, m[1]), "\n")
+		n, _ := strconv.Atoi(m[2])
+		if err := os.WriteFile(m[1], []byte(strings.Join(slices.Delete(lines, n-1, n), "")), 0o600); err != nil {
 			f.t.Fatal(err)
 		}
 		did = true

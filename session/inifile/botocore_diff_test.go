@@ -111,7 +111,8 @@ func TestBotocoreModelMatchesReal(t *testing.T) {
 	}
 }
 
-// FuzzBotocoreModel holds the model to the real botocore on random files.
+// FuzzBotocoreModel holds the model, and BotocoreRefuses, to the real
+// botocore on random files.
 func FuzzBotocoreModel(f *testing.F) {
 	for _, s := range boTricky {
 		f.Add([]byte(s))
@@ -119,8 +120,10 @@ func FuzzBotocoreModel(f *testing.F) {
 	addGoldenSeeds(f, func(b []byte) { f.Add(b) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		py := realBotocore(t)
-		if d := diffViews(modelView(data, py.services), py.read(t, data)); d != "" {
+		real := py.read(t, data)
+		if d := diffViews(modelView(data, py.services), real); d != "" {
 			t.Fatalf("%q: model %s", data, d)
 		}
+		checkRefusal(t, "input", data, real)
 	})
 }

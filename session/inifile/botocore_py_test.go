@@ -121,6 +121,7 @@ func (p *pyBotocore) ask(tb testing.TB, data []byte) *boView {
 	}
 	var raw struct {
 		Error    string
+		Lines    []int
 		Raw      [][2]json.RawMessage
 		Flat     [][2]json.RawMessage
 		Profiles [][3]json.RawMessage
@@ -129,7 +130,7 @@ func (p *pyBotocore) ask(tb testing.TB, data []byte) *boView {
 	if err := json.Unmarshal(p.out.Bytes(), &raw); err != nil {
 		tb.Fatalf("botocore helper answer %q: %v", p.out.Bytes(), err)
 	}
-	v := &boView{err: raw.Error}
+	v := &boView{err: raw.Error, errLines: raw.Lines}
 	if raw.Error != "" {
 		return v
 	}

@@ -14,6 +14,7 @@ import (
 // the same from the Go model, so tests can compare the two.
 type boView struct {
 	err      string // the error class botocore raises, or ""
+	errLines []int  // the lines its error names (from 1), real botocore only
 	raw      []boViewSec
 	flat     []boViewSec
 	profiles []boViewEntry

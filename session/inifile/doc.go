@@ -12,7 +12,8 @@
 // above it continues that key's value whatever it looks like, names are
 // not trimmed, a header or key seen twice is an error, and DEFAULT applies
 // to every section. botocore.go models that reading (held to the real
-// botocore by the tests). Every edit is read back both ways before it is
+// botocore by the tests); BotocoreRefuses says from it whether botocore
+// reads a file at all, and if not, which line it refuses. Every edit is read back both ways before it is
 // made (check.go) and made only when each reader sees exactly the intended
 // change: the one key of the one section set or gone, or the one empty
 // section gone, and nothing else, no new error included. The line an edit

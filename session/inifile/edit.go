@@ -330,6 +330,7 @@ func reblock(lines []string, start int, pre bool) []block {
 // into the block before, which moves the blocks after it down one.
 func (f *File) install(bi, bj int, repl []string, nbs []block) {
 	a := f.a
+	f.bo = nil
 	lo, hi := a.blocks[bi].header, a.blocks[bj-1].end
 	delta := len(repl) - (hi - lo)
 	a.boOdd = spliceOdd(a.boOdd, lo, hi, delta, repl)

@@ -21,6 +21,8 @@ type File struct {
 
 	text    string // the content parsed (after any BOM)
 	innerCR int8   // 0: not known yet; 1: some line holds a lone '\r' inside; -1: none
+
+	bo *boVerdict // BotocoreRefuses, until an edit
 }
 
 // Parse splits data into lines. It never fails: lines it does not

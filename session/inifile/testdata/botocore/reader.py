@@ -14,11 +14,13 @@ botocore reads from those bytes written to a file:
             [access_key, secret_key, token], "partial", or null
   error     instead of the above: the configparser error's class name
             ("ConfigParseError" when botocore gives none)
+  lines     with error: the line numbers configparser names (from 1), if any
 
 Run with the interpreter whose botocore you want to test (Debian's:
 /usr/bin/python3 with python3-botocore).
 """
 import base64
+import configparser
 import json
 import os
 import sys
@@ -80,7 +82,12 @@ def read(path):
         flat = configloader.raw_config_parse(path, parse_subsections=False)
     except ConfigParseError as e:
         err = getattr(e, "kwargs", {}).get("error")
-        return {"error": type(err).__name__ if err is not None else "ConfigParseError"}
+        lines = []
+        if getattr(err, "lineno", None):  # MissingSectionHeaderError too
+            lines = [err.lineno]
+        elif isinstance(err, configparser.ParsingError):
+            lines = [n for n, _ in err.errors]
+        return {"error": type(err).__name__ if err is not None else "ConfigParseError", "lines": lines}
     return {
         "raw": [[s, pairs(o)] for s, o in raw.items()],
         "flat": [[s, pairs(o)] for s, o in flat.items()],
