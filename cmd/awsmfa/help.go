@@ -91,7 +91,9 @@ const statusHelp = `Usage: awsmfa [--profile P] status [--json]
 Show every MFA profile: its state, the time left, when the session expires
 (in your time zone) and the profile its long-term keys come from. Below the
 table, each profile that cannot log in as it is gets a line that says what
-to run or change. With --profile, show just that one. On a terminal the
+to run or change. With --profile, show just that one. The table fits the
+terminal (COLUMNS, or 80 columns when piped): a name too long for it is cut
+with an ellipsis, whole in the notes and in --json. On a terminal the
 states are in colour, unless NO_COLOR is set.
 
 Options:

@@ -41,6 +41,7 @@ var awsEnv = []string{
 	"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION", "AWS_DEFAULT_REGION",
 	"AWS_CA_BUNDLE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_SDK_LOAD_CONFIG",
 	"AWS_EC2_METADATA_DISABLED",
+	"COLUMNS", // a developer's terminal width must not change the tables
 }
 
 // offsetClock is the fake's clock: real time plus an offset that tests move

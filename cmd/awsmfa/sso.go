@@ -322,7 +322,7 @@ func writeSSOTable(a *app, snap session.SSOSnapshot) error {
 			cell{text: ssoExpires(st)}, cell{text: renews}, cell{text: dash(strings.Join(profiles, ","))})
 	}
 	t.write(out, color)
-	writeNotes(out, notes, color)
+	writeNotes(out, notes, color, a.stdoutWidth())
 	return out.Flush()
 }
 

@@ -62,8 +62,10 @@ func runStatus(a *app, g globals, args []string) error {
 	// some fifteen thousand write calls.
 	out := bufio.NewWriter(a.stdout)
 	color := a.colorStdout()
-	// SOURCE goes first when long names would not fit 80 columns.
-	t := &table{header: statusHeader, maxWidth: 80, keep: 4}
+	// SOURCE goes first when long names would not fit the terminal, then
+	// the names are cut, so that no row wraps.
+	width := a.stdoutWidth()
+	t := &table{header: statusHeader, maxWidth: width, keep: 4, cut: 0, minCut: minNameWidth}
 	var notes []statusNote
 	for _, st := range list {
 		t.add(mfaRow(st)...)
@@ -72,19 +74,23 @@ func runStatus(a *app, g globals, args []string) error {
 	t.rows = append(t.rows, sso...)
 	notes = append(notes, ssoNotes...)
 	t.write(out, color)
-	writeNotes(out, notes, color)
+	writeNotes(out, notes, color, width)
 	return out.Flush()
 }
 
-// writeNotes prints the notes under a table, wrapped, each after its
-// profile's name.
-func writeNotes(out *bufio.Writer, notes []statusNote, color bool) {
+// minNameWidth is as short as a cut profile name gets: enough to tell
+// names apart, though on a very narrow terminal the rows then wrap.
+const minNameWidth = 12
+
+// writeNotes prints the notes under a table, wrapped to the terminal's
+// width up to noteWidth, each after its profile's full name.
+func writeNotes(out *bufio.Writer, notes []statusNote, color bool, width int) {
 	if len(notes) > 0 {
 		out.WriteByte('\n')
 	}
 	home, _ := os.UserHomeDir()
 	for _, n := range notes {
-		for i, line := range wrap(n.profile+": "+tildeHome(n.text, home), noteWidth) {
+		for i, line := range wrap(n.profile+": "+tildeHome(n.text, home), min(width, noteWidth)) {
 			if i == 0 {
 				writeColored(out, n.profile+":", n.color, color)
 				line = strings.TrimPrefix(line, n.profile+":")
@@ -105,7 +111,8 @@ func tildeHome(s, home string) string {
 	return strings.ReplaceAll(s, home+string(filepath.Separator), "~"+string(filepath.Separator))
 }
 
-// noteWidth keeps the notes under the table within 80 columns too.
+// noteWidth keeps the notes under the table within 80 columns on a wide
+// terminal too: longer lines are harder to read.
 const noteWidth = 80
 
 // wrap breaks text into lines of at most width runes (the lines after the
@@ -157,8 +164,9 @@ func wrap(text string, width int) []string {
 // The status table's columns. Each kind of profile (MFA sessions today;
 // role profiles, SSO sessions) makes rows of these five cells and its own
 // notes, so that they share one table that fits 80 columns: the MFA
-// serial, which alone is 40 wide, is in --json, and SOURCE is left out
-// when long names leave no room for it.
+// serial, which alone is 40 wide, is in --json, SOURCE is left out when
+// long names leave no room for it, and names too long even then are cut
+// with an ellipsis (the notes and --json name them whole).
 var statusHeader = []string{"PROFILE", "STATE", "LEFT", "EXPIRES", "SOURCE"}
 
 // statusNote is a line under the table: what stops a profile from logging

@@ -296,3 +296,74 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// A name too long for the terminal is cut with an ellipsis, so that no
+// row wraps; a wide terminal shows it whole, and SOURCE beside it.
+func TestStatusCutsLongNames(t *testing.T) {
+	const name = "acme-platform-engineering-production-eu-west-1-breakglass-ro"
+	if n := utf8.RuneCountInString(name); n != 60 {
+		t.Fatalf("the name is %d runes, want 60", n)
+	}
+	tests := []struct {
+		name, columns string
+		width         int
+		row           string // the profile's row, exactly
+	}{
+		{"COLUMNS=80", "80", 80, "acme-platform-enginee…-west-1-breakglass-ro  active  3h12m  2026-11-27 12:16 UTC"},
+		{"no terminal and no COLUMNS", "", 80, "acme-platform-enginee…-west-1-breakglass-ro  active  3h12m  2026-11-27 12:16 UTC"},
+		{"COLUMNS=60", "60", 60, "acme-platfo…eakglass-ro  active  3h12m  2026-11-27 12:16 UTC"},
+		{"a wide terminal", "200", 200, name + "  active  3h12m  2026-11-27 12:16 UTC  " + name + "Perm"},
+		{"COLUMNS that is no number", "wide", 80, "acme-platform-enginee…-west-1-breakglass-ro  active  3h12m  2026-11-27 12:16 UTC"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.write(t, "[profile "+name+"]\nmfa_serial = arn:aws:iam::123456789012:mfa/ro\n",
+				"["+name+"Perm]\naws_access_key_id = AKIAEXAMPLELONG\naws_secret_access_key = x\n\n"+
+					"["+name+"]\naws_access_key_id = ASIAEXAMPLELONG\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T12:16:30Z\n")
+			if tt.columns != "" {
+				t.Setenv("COLUMNS", tt.columns)
+			}
+			withManager(t, session.Config{Clock: fixedClock(statusNow)})
+			withZone(t, time.UTC)
+			r := cli(t, "status")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			for _, line := range lines {
+				if n := utf8.RuneCountInString(line); n > tt.width {
+					t.Errorf("%d columns, more than %d: %s", n, tt.width, line)
+				}
+			}
+			if len(lines) != 2 || lines[1] != tt.row {
+				t.Errorf("want the header and the row\n%s\ngot\n%s", tt.row, r.stdout)
+			}
+			// Scripts still get the whole name.
+			if j := cli(t, "status", "--json").stdout; !strings.Contains(j, `"profile": "`+name+`"`) {
+				t.Errorf("--json lost the name:\n%s", j)
+			}
+		})
+	}
+}
+
+func TestEllipsize(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"team-prod-admin", 15, "team-prod-admin"},
+		{"team-prod-admin", 30, "team-prod-admin"},
+		{"team-prod-admin", 9, "team…dmin"},
+		{"team-prod-readonly", 10, "team-…only"},
+		{"équipe-prod-ünï", 8, "équi…ünï"},
+		{"ab", 1, "…"},
+	}
+	for _, tt := range tests {
+		got := ellipsize(tt.s, tt.n)
+		if got != tt.want || utf8.RuneCountInString(got) > max(tt.n, 1) {
+			t.Errorf("ellipsize(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}

@@ -27,8 +27,10 @@ type table struct {
 	header []string
 	rows   [][]cell
 	// maxWidth, when set, drops columns from the right, down to keep, until
-	// the table fits.
+	// the table fits; then, if it still does not, cuts the text of column
+	// cut with an ellipsis, down to minCut runes, so that no row wraps.
 	maxWidth, keep int
+	cut, minCut    int
 }
 
 func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
@@ -49,10 +51,13 @@ func (t *table) write(w *bufio.Writer, color bool) {
 	for t.maxWidth > 0 && cols > t.keep && tableWidth(width[:cols]) > t.maxWidth {
 		cols--
 	}
+	if over := tableWidth(width[:cols]) - t.maxWidth; t.maxWidth > 0 && over > 0 && t.cut < cols {
+		width[t.cut] = max(width[t.cut]-over, min(width[t.cut], t.minCut))
+	}
 	line := func(cells []cell) {
 		cells = cells[:min(cols, len(cells))]
 		for i, c := range cells {
-			text := c.text
+			text := ellipsize(c.text, width[i])
 			if i == len(cells)-1 {
 				writeColored(w, text, c.color, color)
 				break
@@ -86,4 +91,16 @@ func tableWidth(width []int) int {
 		n += w
 	}
 	return n
+}
+
+// ellipsize cuts s to n runes with "…" in the middle, keeping its start
+// and its end, where names that share a prefix differ (team-prod-admin,
+// team-prod-readonly).
+func ellipsize(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n || n < 1 {
+		return s
+	}
+	tail := (n - 1) / 2
+	return string(r[:n-1-tail]) + "…" + string(r[len(r)-tail:])
 }
