@@ -79,20 +79,47 @@ func (f *awsFiles) profile(name string) (Profile, error) {
 	if p, ok := f.resolve(name); ok {
 		return p, nil
 	}
+	return Profile{}, fmt.Errorf("profile %q: %w", name, f.notMFA(name))
+}
+
+// notMFA says why name, which resolve does not take, is not an MFA profile
+// and what makes it one.
+func (f *awsFiles) notMFA(name string) error {
 	if _, ok := f.cfgGet(name, "role_arn"); ok {
-		return Profile{}, fmt.Errorf("profile %q: %w: it assumes a role (role_arn) with the session of its source_profile; \"awsmfa credential-process --profile %s\" serves it", name, ErrNotMFAProfile, name)
+		return fmt.Errorf("%w: it assumes a role (role_arn) with the session of its source_profile; \"awsmfa credential-process --profile %s\" serves it", ErrNotMFAProfile, name)
 	}
 	if isLongTermSection(f, name) {
 		_, needSerial := f.serial(name, name+permSuffix)
-		return Profile{}, fmt.Errorf("profile %q: %w yet: its long-term keys are in [%s] of %s, where the session would go: run %s to move them to [%s%s]",
-			name, ErrNotMFAProfile, name, f.credPath, setupCommand(name, needSerial == ""), name, permSuffix)
+		return fmt.Errorf("%w yet: its long-term keys are in [%s] of %s, where the session would go: run %s to move them to [%s%s]",
+			ErrNotMFAProfile, name, f.credPath, setupCommand(name, needSerial == ""), name, permSuffix)
 	}
 	where := "it has no long-term keys"
 	if !f.exists(name) {
 		where = fmt.Sprintf("it is in neither %s nor %s", f.cfgPath, f.credPath)
 	}
-	return Profile{}, fmt.Errorf("profile %q: %w: %s; add the IAM user's aws_access_key_id and aws_secret_access_key to [%s%s] in %s, then run %s",
-		name, ErrNotMFAProfile, where, name, permSuffix, f.credPath, setupCommand(name, true))
+	return fmt.Errorf("%w: %s; %s", ErrNotMFAProfile, where, AddKeysAdvice(name, f.credPath))
+}
+
+// AddKeysAdvice is how a profile with no long-term keys becomes an MFA
+// profile called name, keys in credPath.
+func AddKeysAdvice(name, credPath string) string {
+	return fmt.Sprintf("add the IAM user's aws_access_key_id and aws_secret_access_key to [%s%s] in %s, then run %s",
+		name, permSuffix, credPath, setupCommand(name, true))
+}
+
+// SetupAdvice is what stops name from being an MFA profile and what makes
+// it one, as "status --profile name" says it after the name; "" when name
+// is one. The plain status hint gives this sentence, so the two never
+// differ.
+func (m *Manager) SetupAdvice(name string) (string, error) {
+	f, err := m.load()
+	if err != nil {
+		return "", err
+	}
+	if _, ok := f.resolve(name); ok {
+		return "", nil
+	}
+	return f.notMFA(name).Error(), nil
 }
 
 // longTermFor finds L for X, in the order the conventions rank them.

@@ -171,6 +171,99 @@ func TestAdviceLeadsToAWorkingProfile(t *testing.T) {
 	boto.run(t)
 }
 
+// Plain "awsmfa status", when no profile uses MFA yet, gives each plain
+// profile the advice "status --profile" gives it, word for word, and
+// following it leads to a profile that works, as above.
+func TestPlainStatusAdviceLeadsToAWorkingProfile(t *testing.T) {
+	const keys = "aws_access_key_id = KEYID\naws_secret_access_key = SECRET\n"
+	tests := []struct {
+		name       string
+		cfg, creds string
+		note       string // the note's name: the profile, or the generic hint's
+		advice     string // what the note says
+	}{
+		{name: "keys in [p], no device yet",
+			cfg: "[profile p]\nregion = eu-west-1\n", creds: "# mine\n[p]\n" + keys, note: "p",
+			advice: `run "awsmfa --profile p setup --serial ` + session.SerialTemplate + `" to move them to [pPerm]`},
+		{name: "keys in [p], the device known",
+			cfg: "[profile p]\nmfa_serial = SERIAL\n", creds: "[p]\n" + keys, note: "p",
+			advice: `run "awsmfa --profile p setup" to move them to [pPerm]`},
+		{name: "no keys anywhere",
+			cfg: "", creds: "", note: "To make one",
+			advice: `add the IAM user's aws_access_key_id and aws_secret_access_key to [NAMEPerm] in `},
+	}
+	var boto botocoreChecks
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			u := e.addUser("p")
+			fill := strings.NewReplacer("KEYID", u.AccessKeyID, "SECRET", u.SecretAccessKey, "SERIAL", u.MFASerial)
+			e.write(t, fill.Replace(tt.cfg), fill.Replace(tt.creds))
+			r := cli(t, "status")
+			if r.code != 0 || !strings.HasPrefix(r.stdout, "No MFA profiles in "+e.cfg+" or "+e.creds+"\n\n") {
+				t.Fatalf("status: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+			}
+			notes := unwrapNotes(r.stdout, e.dir)
+			advice, ok := notes[tt.note]
+			if !ok || !strings.Contains(advice, tt.advice) {
+				t.Fatalf("no note for %s saying %q:\n%s", tt.note, tt.advice, r.stdout)
+			}
+			if tt.note == "p" {
+				// The advice path: status --profile p says the same.
+				if r := cli(t, "--profile", "p", "status"); r.stderr != "awsmfa: profile \"p\": "+advice+"\n" {
+					t.Errorf("status --profile p says\n%s\nplain status says\n%s", r.stderr, advice)
+				}
+			} else {
+				// A person puts their own name for NAME.
+				advice = strings.ReplaceAll(advice, "NAME", "p")
+			}
+			fol := &follower{t: t, e: e, profile: "p"}
+			got := []string{advice}
+			for round := 0; advice != ""; round++ {
+				if round == 4 {
+					t.Fatalf("still advice after %d rounds:\n%s", round, strings.Join(got, "\n"))
+				}
+				if next := fol.follow(advice); next != "" {
+					got = append(got, next)
+					fol.follow(next)
+				}
+				if advice = fol.ask(); advice != "" {
+					got = append(got, advice)
+				}
+			}
+			r = cli(t, "--profile", "p", "login", "--token-code", e.code(t, "p"))
+			if r.code != 0 || !loggedIn.MatchString(r.stdout) || r.stderr != "" {
+				t.Fatalf("login after the advice: exit %d, stdout %q, stderr %q\nadvice:\n%s", r.code, r.stdout, r.stderr, strings.Join(got, "\n"))
+			}
+			s := lastSession(t, e)
+			checkSDKReads(t, "p", s.AccessKeyID)
+			boto.add(t, tt.name, e, "p", s.AccessKeyID)
+			e.assertNoSecrets(t, append(got, r.stdout)...)
+		})
+	}
+	boto.run(t)
+}
+
+// unwrapNotes reads the notes under a status table back into one line
+// each, by the name before them, with ~/ as a shell would expand it.
+func unwrapNotes(out, home string) map[string]string {
+	notes := map[string]string{}
+	var last string
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.ReplaceAll(line, "~/", home+"/")
+		if rest, ok := strings.CutPrefix(line, "  "); ok && last != "" {
+			notes[last] += " " + rest
+			continue
+		}
+		if name, text, ok := strings.Cut(line, ": "); ok {
+			last, notes[name] = name, text
+		} else {
+			last = ""
+		}
+	}
+	return notes
+}
+
 // follower does what one advice sentence says.
 type follower struct {
 	t       *testing.T

@@ -218,19 +218,30 @@ func stateColor(s session.State) string {
 	return ""
 }
 
-// noProfiles says how to get a first MFA profile: setup for each plain
-// profile with keys, else where to put them.
+// noProfiles says how to get a first MFA profile: for each plain profile
+// with keys, the advice "status --profile" gives it; else where to put
+// keys, in the sentence that advice uses.
 func (a *app) noProfiles(m *session.Manager) error {
 	cfg, creds := m.Paths()
-	fmt.Fprintf(a.stdout, "No MFA profiles in %s or %s\n", cfg, creds)
-	plain, _ := m.PlainProfiles()
+	out := bufio.NewWriter(a.stdout)
+	fmt.Fprintf(out, "No MFA profiles in %s or %s\n", cfg, creds)
+	plain, err := m.PlainProfiles()
+	if err != nil {
+		return err
+	}
+	var notes []statusNote
 	for _, p := range plain {
-		fmt.Fprintf(a.stdout, "To log in to %s with MFA: awsmfa --profile %s setup --serial %s\n", p, p, session.SerialTemplate)
+		advice, err := m.SetupAdvice(p)
+		if err != nil {
+			return err
+		}
+		notes = append(notes, statusNote{profile: p, text: advice})
 	}
 	if len(plain) == 0 {
-		fmt.Fprintf(a.stdout, "Add an IAM user's long-term keys to [NAMEPerm] in %s, then run: awsmfa --profile NAME setup --serial %s\n", creds, session.SerialTemplate)
+		notes = append(notes, statusNote{profile: "To make one", text: session.AddKeysAdvice("NAME", creds)})
 	}
-	return nil
+	writeNotes(out, notes, a.colorStdout(), a.stdoutWidth())
+	return out.Flush()
 }
 
 func dash(s string) string {
