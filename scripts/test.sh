@@ -34,4 +34,6 @@ step "race with the real AWS CLI (AWSMFA_RACE_DURATION, default 2m)"
 AWSMFA_RACE_DURATION="${AWSMFA_RACE_DURATION:-2m}" go test -count=1 -v -run '^TestBinaryRaceSoak$' ./cmd/awsmfa
 
 step "tests"
-AWSMFA_PACKAGING=1 go test -count=1 ./...
+# The default 10-minute bound per package is too tight for session/inifile
+# (every corpus edit read back by the real botocore) on a loaded machine.
+AWSMFA_PACKAGING=1 go test -count=1 -timeout 30m ./...
