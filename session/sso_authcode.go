@@ -163,7 +163,11 @@ func (m *Manager) ssoAuthCodeLogin(ctx context.Context, l *ssoLogin) (ssoToken, 
 		}
 		msg := fmt.Sprintf("no sign-in came back from the browser within %s, so nothing was written: run \"awsmfa sso login --session %s\" again (with --use-device-code to sign in on another device)", formatWait(wait), l.s.Name)
 		if n := lb.badStates(); n > 0 {
-			msg += fmt.Sprintf("; %d redirect(s) with a state that did not match were refused", n)
+			if n == 1 {
+				msg += "; 1 redirect with a state that did not match was refused"
+			} else {
+				msg += fmt.Sprintf("; %d redirects with a state that did not match were refused", n)
+			}
 		}
 		return ssoToken{}, 0, errors.New(msg)
 	}

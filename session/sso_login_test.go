@@ -257,7 +257,7 @@ func TestSSOBrowserClosedTimesOut(t *testing.T) {
 			q := u.Query()
 			q.Set("state", "forged")
 			u.RawQuery = q.Encode()
-		}}, "1 redirect(s) with a state that did not match were refused"},
+		}}, "1 redirect with a state that did not match was refused"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newSSOEnv(t, acmeConfig)
