@@ -19,7 +19,8 @@ func Load(path string) (*File, error) {
 	return LoadContext(context.Background(), path)
 }
 
-// LoadContext is Load whose wait for a settling file ends with ctx.
+// LoadContext is Load whose wait for a settling file ends with ctx, and
+// counts against ctx's Operation bound.
 func LoadContext(ctx context.Context, path string) (*File, error) {
 	if path == os.DevNull {
 		return &File{}, nil
@@ -29,7 +30,7 @@ func LoadContext(ctx context.Context, path string) (*File, error) {
 		return &File{}, err
 	}
 	sweepTemps(target)
-	s, f, _, err := readSettled(ctx, target, readRules{})
+	s, f, _, err := readSettled(ctx, target, readRules{budget: budgetOf(ctx)})
 	if err != nil {
 		return &File{}, err
 	}

@@ -28,6 +28,7 @@ type Tx struct {
 	file        *File     // cur parsed
 	lease       *lease    // held on cur's file since the read, where there are leases
 	seen        map[string]bool
+	budget      *budget // the operation's settle bound, shared by Begin and Commit
 	committed   bool
 }
 
@@ -56,7 +57,9 @@ func rawContent() Option { return func(o *options) { o.raw = true } }
 // takes the lock "<target>.lock" (waiting for another awsmfa process at
 // most 30 s, and not at all once ctx ends), removes temp files that a
 // killed writer left, and reads the file (a missing file reads as empty).
-// The caller must Close the Tx.
+// Its waits for a settling file and Commit's share ctx's Operation bound
+// (one of their own when ctx is not an operation). The caller must Close
+// the Tx.
 func Begin(ctx context.Context, path string, opts ...Option) (*Tx, error) {
 	var o options
 	for _, opt := range opts {
@@ -84,7 +87,7 @@ func Begin(ctx context.Context, path string, opts ...Option) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tx{target: target, dir: dir, raw: o.raw, unlock: unlock}
+	t := &Tx{target: target, dir: dir, raw: o.raw, unlock: unlock, budget: budgetOf(ctx)}
 	removeTemps(target)
 	if o.raw {
 		t.cur, t.file = &snapshot{path: target}, &File{}
@@ -93,11 +96,15 @@ func Begin(ctx context.Context, path string, opts ...Option) (*Tx, error) {
 		}
 		return t, nil
 	}
+	// The operation's first read (a Load) tells what must still be
+	// there: a read that lacks one of its sections is torn, or another
+	// program removed it, and is not written over until it settles.
 	var base *snapshot
+	var need map[string]bool
 	if o.base != nil && o.base.src != nil && o.base.src.path == target {
-		base = o.base.src
+		base, need = o.base.src, sectionSet(o.base)
 	}
-	s, f, l, err := readSettled(ctx, target, readRules{prev: base, hold: true, base: base, baseFile: o.base})
+	s, f, l, err := readSettled(ctx, target, readRules{prev: base, need: need, hold: true, base: base, baseFile: o.base, budget: t.budget})
 	if err != nil {
 		t.Close()
 		return nil, err
@@ -218,7 +225,7 @@ func (t *Tx) stillCurrent(ctx context.Context, edited *File) (bool, error) {
 			delete(need, name)
 		}
 	}
-	s, f, l, err := readSettled(ctx, t.target, readRules{prev: t.cur, need: need, hold: true})
+	s, f, l, err := readSettled(ctx, t.target, readRules{prev: t.cur, need: need, hold: true, budget: t.budget})
 	if err != nil {
 		return false, err
 	}
