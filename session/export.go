@@ -26,7 +26,8 @@ func (c SessionCredentials) GoString() string { return c.String() }
 // Credentials reads the session in [name], which must be active (or
 // expiring); anything else says to log in.
 func (m *Manager) Credentials(name string) (SessionCredentials, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return SessionCredentials{}, err
 	}

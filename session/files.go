@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strings"
@@ -15,14 +16,16 @@ type awsFiles struct {
 	cfg, cred         *inifile.File
 }
 
-func (m *Manager) load() (*awsFiles, error) {
+// load reads both files under ctx: their waits for a file that another
+// program is writing end with ctx, and share its operation's bound.
+func (m *Manager) load(ctx context.Context) (*awsFiles, error) {
 	f := &awsFiles{}
 	f.cfgPath, f.credPath = m.Paths()
 	var err error
-	if f.cfg, err = inifile.Load(f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if f.cfg, err = inifile.LoadContext(ctx, f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, readError("config file", f.cfgPath, err)
 	}
-	if f.cred, err = inifile.Load(f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if f.cred, err = inifile.LoadContext(ctx, f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, readError("credentials file", f.credPath, err)
 	}
 	return f, nil

@@ -24,7 +24,8 @@ import (
 // write leaves them in both places. Keys already in the keychain give an
 // error wrapping ErrInKeychain.
 func (m *Manager) KeychainImport(ctx context.Context, profile string) error {
-	f, err := m.load()
+	ctx = inifile.Operation(ctx)
+	f, err := m.load(ctx)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (m *Manager) KeychainImport(ctx context.Context, profile string) error {
 		return fmt.Errorf("store the keys of [%s] in the OS keychain (they stay in %s): %w", l, f.credPath, err)
 	}
 
-	err = inifile.Update(f.credPath, func(file *inifile.File) error {
+	err = inifile.UpdateContext(ctx, f.credPath, func(file *inifile.File) error {
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
 		if err := checkImportable(live, l); err != nil {
 			return err
@@ -70,7 +71,7 @@ func (m *Manager) KeychainImport(ctx context.Context, profile string) error {
 		return nil
 	})
 	if err != nil {
-		_, _ = m.dropKeychainCopy(f.credPath, l)
+		_, _ = m.dropKeychainCopy(ctx, f.credPath, l)
 		return fmt.Errorf("move the keys of [%s] out of %s (they stay there): %w", l, f.credPath, err)
 	}
 	return nil
@@ -82,9 +83,9 @@ func (m *Manager) KeychainImport(ctx context.Context, profile string) error {
 // since replaced), never the only one. An Update can fail after its
 // rename, and another process may be importing or exporting L, so the
 // file is read again under the lock rather than trusted from before.
-func (m *Manager) dropKeychainCopy(credPath, l string) (bool, error) {
+func (m *Manager) dropKeychainCopy(ctx context.Context, credPath, l string) (bool, error) {
 	deleted := false
-	err := inifile.Update(credPath, func(file *inifile.File) error {
+	err := inifile.UpdateContext(ctx, credPath, func(file *inifile.File) error {
 		live := &awsFiles{credPath: credPath, cfg: inifile.Parse(nil), cred: file}
 		full := live.credGet(l, "aws_access_key_id") != "" && live.credGet(l, "aws_secret_access_key") != ""
 		if deleted || !full || live.inKeychain(l) || file.Count(l) != 1 {
@@ -112,7 +113,8 @@ func (f *awsFiles) holdsKeys(l string, keys Keys) bool {
 // byte for byte when its key lines read "key = value" one after the other.
 // Keys not in the keychain give an error wrapping ErrNotInKeychain.
 func (m *Manager) KeychainExport(ctx context.Context, profile string) error {
-	f, err := m.load()
+	ctx = inifile.Operation(ctx)
+	f, err := m.load(ctx)
 	if err != nil {
 		return err
 	}
@@ -128,7 +130,7 @@ func (m *Manager) KeychainExport(ctx context.Context, profile string) error {
 	if err != nil {
 		return err
 	}
-	err = inifile.Update(f.credPath, func(file *inifile.File) error {
+	err = inifile.UpdateContext(ctx, f.credPath, func(file *inifile.File) error {
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
 		if err := checkExportable(live, l); err != nil {
 			return err
@@ -143,7 +145,7 @@ func (m *Manager) KeychainExport(ctx context.Context, profile string) error {
 	if err != nil {
 		return fmt.Errorf("put the keys of [%s] back into %s (they stay in the OS keychain): %w", l, f.credPath, err)
 	}
-	if _, err := m.dropKeychainCopy(f.credPath, l); err != nil {
+	if _, err := m.dropKeychainCopy(ctx, f.credPath, l); err != nil {
 		return fmt.Errorf("the keys of [%s] are back in %s, but their OS keychain item could not be removed; delete the \"awsmfa\" item %q by hand: %w", l, f.credPath, l, err)
 	}
 	return nil

@@ -41,7 +41,8 @@ type KeyLocation struct {
 // reads each keychain item once, which may make the OS ask to unlock the
 // keychain, and reports a missing item as KeysMissing.
 func (m *Manager) KeychainStatus(probe bool) ([]KeyLocation, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}

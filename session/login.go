@@ -20,7 +20,8 @@ import (
 // come from opts.TokenCode, the profile's mfa_process, or opts.Prompt,
 // which the core asks again as its conversation allows.
 func (m *Manager) Login(ctx context.Context, name string, opts LoginOptions) (Session, error) {
-	f, err := m.load()
+	ctx = inifile.Operation(ctx)
+	f, err := m.load(ctx)
 	if err != nil {
 		return Session{}, err
 	}

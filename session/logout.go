@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -11,25 +12,27 @@ import (
 // the section. It reports whether there was anything to remove. AWS cannot
 // revoke the session: say RevocationNote to the user.
 func (m *Manager) Logout(name string) (bool, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return false, err
 	}
 	if _, err := f.profile(name); err != nil {
 		return false, err
 	}
-	removed, err := removeSessions(f, func(*awsFiles) []string { return []string{name} })
+	removed, err := removeSessions(ctx, f, func(*awsFiles) []string { return []string{name} })
 	return len(removed) > 0, err
 }
 
 // LogoutAll logs out of every MFA profile holding a session, in one write,
 // and returns their names.
 func (m *Manager) LogoutAll() ([]string, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return removeSessions(f, func(f *awsFiles) []string {
+	return removeSessions(ctx, f, func(f *awsFiles) []string {
 		var names []string
 		for _, p := range f.profiles() {
 			names = append(names, p.Name)
@@ -41,9 +44,9 @@ func (m *Manager) LogoutAll() ([]string, error) {
 // removeSessions picks the targets from the credentials file as it is under
 // the lock; f supplies the paths and the config file, and its read of the
 // credentials file serves the write when the file has not changed since.
-func removeSessions(f *awsFiles, targets func(*awsFiles) []string) ([]string, error) {
+func removeSessions(ctx context.Context, f *awsFiles, targets func(*awsFiles) []string) ([]string, error) {
 	var removed []string
-	err := inifile.Update(f.credPath, func(file *inifile.File) error {
+	err := inifile.UpdateContext(ctx, f.credPath, func(file *inifile.File) error {
 		removed = removed[:0]
 		var created []string
 		live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
 // Config wires a Manager. Zero values pick the defaults.
@@ -49,6 +51,7 @@ type KeySource interface {
 // every call reads the files afresh, so other writers are always seen.
 type Manager struct {
 	cfg Config
+	ctx context.Context // what calls that take no context run under; nil: none
 }
 
 // ErrCanceled is returned by a Prompter when the user backs out. A login
@@ -72,3 +75,32 @@ func (e *ActiveError) Error() string {
 
 // New returns a Manager for cfg.
 func New(cfg Config) *Manager { return &Manager{cfg: cfg} }
+
+// WithContext returns a copy of m whose calls that take no context
+// (Snapshot, Status, Logout, Setup and the like) run under ctx: their waits
+// for a file (for the lock, or for a file another program is writing) end
+// when ctx does, and ctx's wait notice (WithWaitNotice) hears of them.
+func (m *Manager) WithContext(ctx context.Context) *Manager {
+	c := *m
+	c.ctx = ctx
+	return &c
+}
+
+// opContext is the context of one call that takes none: m's, as one
+// operation, whose reads share one bound on waiting for a file to settle.
+func (m *Manager) opContext() context.Context {
+	ctx := m.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return inifile.Operation(ctx)
+}
+
+// WithWaitNotice returns ctx with fn, which the Manager's calls under ctx
+// call (with the file's path) once they have waited about a second for a
+// file that another program holds open for writing, so that a UI can say
+// "waiting for <path>, which another program has open for writing". It may
+// be called more than once for a path, from the calling goroutine.
+func WithWaitNotice(ctx context.Context, fn func(path string)) context.Context {
+	return inifile.WithWaitNotice(ctx, fn)
+}

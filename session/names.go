@@ -8,7 +8,8 @@ import (
 // ProfileNames lists every profile either file names, sorted, long-term
 // profiles ([XPerm], [X-long-term]) left out: the names a user types.
 func (m *Manager) ProfileNames() ([]string, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -26,7 +27,8 @@ func (m *Manager) ProfileNames() ([]string, error) {
 // profiles: [X] in the credentials file holds an IAM user's long-term keys,
 // and X is neither an MFA profile nor the long-term profile of one.
 func (m *Manager) PlainProfiles() ([]string, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,8 @@ var serialRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+$
 // Profiles lists every profile that can log in with MFA, sorted by name.
 // Profiles with a Problem are included so the UI can say what to fix.
 func (m *Manager) Profiles() ([]Profile, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +38,8 @@ func (m *Manager) Profiles() ([]Profile, error) {
 // what to add and where. A profile with a Problem is returned with a nil
 // error: the caller decides whether the problem matters.
 func (m *Manager) Profile(name string) (Profile, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return Profile{}, err
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
 // RoleCredentials returns credentials for role profile name, what
@@ -19,7 +21,8 @@ import (
 // mfa_process, else through opts.Delegate (the tray), else opts.Login.Prompt;
 // with none of them the error is a *NeedLoginError.
 func (m *Manager) RoleCredentials(ctx context.Context, name string, opts RoleOptions) (Credentials, error) {
-	f, err := m.load()
+	ctx = inifile.Operation(ctx)
+	f, err := m.load(ctx)
 	if err != nil {
 		return Credentials{}, err
 	}
@@ -177,7 +180,7 @@ func (m *Manager) ensureSession(ctx context.Context, r RoleProfile, opts RoleOpt
 	}
 	defer unlock()
 	// Someone may have logged in while we waited for the lock.
-	f, err := m.load()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +202,7 @@ func (m *Manager) ensureSession(ctx context.Context, r RoleProfile, opts RoleOpt
 		err := opts.Delegate(ctx, r.MFAProfile, r.Name)
 		switch {
 		case err == nil:
-			f, err := m.load()
+			f, err := m.load(ctx)
 			if err != nil {
 				return nil, err
 			}
@@ -221,7 +224,7 @@ func (m *Manager) ensureSession(ctx context.Context, r RoleProfile, opts RoleOpt
 	if _, err := sp.login(ctx, login); err != nil {
 		return nil, err
 	}
-	return m.load()
+	return m.load(ctx)
 }
 
 // loginLock serialises logins of X across processes, bounded by ctx.

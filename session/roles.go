@@ -63,7 +63,8 @@ var (
 // roles the SDKs assume on their own (credential_source, web identity, a
 // source profile awsmfa has nothing to do with) are left out.
 func (m *Manager) RoleProfiles() ([]RoleProfile, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +73,8 @@ func (m *Manager) RoleProfiles() ([]RoleProfile, error) {
 
 // RoleProfile resolves role profile name, or says why it is not one.
 func (m *Manager) RoleProfile(name string) (RoleProfile, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return RoleProfile{}, err
 	}

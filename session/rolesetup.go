@@ -39,7 +39,8 @@ var ErrAlreadySetUp = errors.New("nothing to change")
 // PlanRoleSetup describes the one edit that makes role profile name usable
 // by every AWS tool through credential_process = command.
 func (m *Manager) PlanRoleSetup(name, command string) (RoleSetup, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return RoleSetup{}, err
 	}
@@ -61,7 +62,8 @@ func (m *Manager) PlanRoleSetup(name, command string) (RoleSetup, error) {
 // PlanRoleUndo describes the edit that puts role profile name back as it
 // was before setup.
 func (m *Manager) PlanRoleUndo(name string) (RoleSetup, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return RoleSetup{}, err
 	}
@@ -86,7 +88,8 @@ func (m *Manager) PlanRoleUndo(name string) (RoleSetup, error) {
 // ApplyRoleSetup makes the edit s describes in one atomic, locked write,
 // after checking again that the file is still as planned.
 func (m *Manager) ApplyRoleSetup(s RoleSetup) error {
-	err := inifile.Update(s.ConfigFile, func(file *inifile.File) error {
+	ctx := m.opContext()
+	err := inifile.UpdateContext(ctx, s.ConfigFile, func(file *inifile.File) error {
 		if s.Undo {
 			if err := checkRoleUndo(file, s); err != nil {
 				return err
@@ -103,7 +106,7 @@ func (m *Manager) ApplyRoleSetup(s RoleSetup) error {
 		}
 		live := &awsFiles{cfgPath: s.ConfigFile, cfg: file, cred: inifile.Parse(nil)}
 		if _, credPath := m.Paths(); credPath != "" {
-			if cred, err := inifile.Load(credPath); err == nil {
+			if cred, err := inifile.LoadContext(ctx, credPath); err == nil {
 				live.credPath, live.cred = credPath, cred
 			}
 		}

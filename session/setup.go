@@ -46,6 +46,7 @@ func ValidateSerial(serial string) error {
 // in one atomic write, the config first: a failure between the two leaves a
 // state that Setup, run again, finishes.
 func (m *Manager) Setup(name, serial string) (SetupResult, error) {
+	ctx := m.opContext()
 	var res SetupResult
 	for _, suffix := range []string{permSuffix, longTermSuffix} {
 		if base, ok := strings.CutSuffix(name, suffix); ok && base != "" {
@@ -58,7 +59,7 @@ func (m *Manager) Setup(name, serial string) (SetupResult, error) {
 			return res, err
 		}
 	}
-	f, err := m.load()
+	f, err := m.load(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -67,7 +68,7 @@ func (m *Manager) Setup(name, serial string) (SetupResult, error) {
 		return res, err
 	}
 	if plan.configChanges() {
-		err := inifile.Update(f.cfgPath, func(file *inifile.File) error {
+		err := inifile.UpdateContext(ctx, f.cfgPath, func(file *inifile.File) error {
 			live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: file, cred: f.cred}
 			p, err := planSetup(live, name, serial)
 			if err != nil {
@@ -81,11 +82,11 @@ func (m *Manager) Setup(name, serial string) (SetupResult, error) {
 		}
 	}
 	if plan.credChanges() {
-		if f, err = m.load(); err != nil {
+		if f, err = m.load(ctx); err != nil {
 			return res, err
 		}
 		var changes []string
-		err := inifile.Update(f.credPath, func(file *inifile.File) error {
+		err := inifile.UpdateContext(ctx, f.credPath, func(file *inifile.File) error {
 			live := &awsFiles{cfgPath: f.cfgPath, credPath: f.credPath, cfg: f.cfg, cred: file}
 			p, err := planSetup(live, name, serial)
 			if err != nil {
@@ -100,7 +101,7 @@ func (m *Manager) Setup(name, serial string) (SetupResult, error) {
 		res.Changes = append(res.Changes, changes...)
 	}
 	// Setup promises a profile that logs in: say so when it does not.
-	if f, err = m.load(); err != nil {
+	if f, err = m.load(ctx); err != nil {
 		return res, err
 	}
 	p, err := f.profile(name)

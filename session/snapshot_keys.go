@@ -5,7 +5,8 @@ package session
 // It never touches the keychain, so it never prompts. The tray calls it
 // once per refresh.
 func (m *Manager) SnapshotAndKeys() (Snapshot, []KeyLocation, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return Snapshot{}, nil, err
 	}

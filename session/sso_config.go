@@ -222,7 +222,8 @@ func (m *Manager) findSSOSession(f *awsFiles, name string) (SSOSession, error) {
 // SSOSessionOf names the session profile logs in with, as "aws sso login
 // --profile" finds it.
 func (m *Manager) SSOSessionOf(profile string) (string, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return "", err
 	}

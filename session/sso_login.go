@@ -52,7 +52,7 @@ func ssoWhere(f *awsFiles, s SSOSession) string {
 // prepareSSO reads the config for session name and resolves what a login
 // or refresh of it needs.
 func (m *Manager) prepareSSO(ctx context.Context, name string, opts SSOLoginOptions) (*ssoLogin, error) {
-	f, err := m.load()
+	f, err := m.load(ctx)
 	if err != nil {
 		return nil, err
 	}

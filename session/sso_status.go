@@ -9,7 +9,8 @@ import (
 // each session's state. It only reads: a token file that cannot be used is
 // reported in its Problem and left as it is.
 func (m *Manager) SSOSessions() (SSOSnapshot, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return SSOSnapshot{}, err
 	}
@@ -23,7 +24,8 @@ func (m *Manager) SSOSessions() (SSOSnapshot, error) {
 
 // SSOStatusOf reports one session's state.
 func (m *Manager) SSOStatusOf(name string) (SSOStatus, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return SSOStatus{}, err
 	}

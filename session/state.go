@@ -99,7 +99,8 @@ func (m *Manager) warnBefore() time.Duration {
 
 // Snapshot reads the files once and reports every MFA profile's state.
 func (m *Manager) Snapshot() (Snapshot, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -114,7 +115,8 @@ func (m *Manager) Snapshot() (Snapshot, error) {
 
 // Status reports one profile's state.
 func (m *Manager) Status(name string) (Status, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return Status{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,6 +40,9 @@ type app struct {
 	term    terminal
 	termErr error
 	opened  bool
+
+	waitMu   sync.Mutex
+	waitSaid map[string]bool // files the wait notice has named
 }
 
 // globals are the options valid before and after the command.
@@ -69,9 +73,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runContext is run under ctx; ctx being canceled counts as an interrupt.
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a.ctx = session.WithWaitNotice(ctx, a.sayWaiting)
 	defer a.closeTerminal()
 	return a.finish(a.dispatch(args))
+}
+
+// manager is the core for one command: its calls run under the command's
+// context, so Ctrl-C ends their waits for a file, and a wait for a file
+// that another program holds open is said on stderr.
+func (a *app) manager() *session.Manager { return newManager().WithContext(a.ctx) }
+
+// sayWaiting tells the person why nothing happens, once per file.
+func (a *app) sayWaiting(path string) {
+	a.waitMu.Lock()
+	defer a.waitMu.Unlock()
+	if a.waitSaid[path] {
+		return
+	}
+	if a.waitSaid == nil {
+		a.waitSaid = map[string]bool{}
+	}
+	a.waitSaid[path] = true
+	fmt.Fprintf(a.stderr, "awsmfa: waiting for %s, which another program has open for writing\n", path)
 }
 
 // command is one subcommand.

@@ -183,7 +183,7 @@ func runComplete(a *app, g globals, args []string) error {
 	if len(args) == 0 {
 		args = []string{""}
 	}
-	c := &completer{a: a, m: newManager()}
+	c := &completer{a: a, m: a.manager()}
 	for _, cand := range c.complete(args) {
 		fmt.Fprintln(a.stdout, cand)
 	}

@@ -70,7 +70,7 @@ func runCredProcess(a *app, g globals, args []string) error {
 	}
 	ctx, cancel := context.WithTimeout(a.ctx, credProcessTimeout)
 	defer cancel()
-	m := newManager()
+	m := a.manager()
 	opts := session.RoleOptions{
 		Delegate: trayLogin,
 		Login: session.LoginOptions{

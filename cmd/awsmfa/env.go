@@ -47,7 +47,7 @@ func runEnv(a *app, g globals, args []string) error {
 		return err
 	}
 	name := g.profileName()
-	m := newManager()
+	m := a.manager()
 	c, err := a.sessionFor(m, name, sa)
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func runExec(a *app, g globals, args []string) error {
 	if err != nil {
 		return commandNotFound(argv[0], err)
 	}
-	m := newManager()
+	m := a.manager()
 	c, err := a.sessionFor(m, g.profileName(), sa)
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func runKeychain(a *app, g globals, args []string) error {
 	if _, err := f.parse("keychain", &g, rest); err != nil {
 		return err
 	}
-	m := newManager()
+	m := a.manager()
 	name := g.profileName()
 	switch verb {
 	case "import":

@@ -98,7 +98,7 @@ func runLogin(a *app, g globals, args []string) error {
 		return err
 	}
 	name := g.profileName()
-	m := newManager()
+	m := a.manager()
 	opts := session.LoginOptions{
 		TokenCode: la.tokenCode,
 		Prompt:    a.prompter(),

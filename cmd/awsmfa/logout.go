@@ -24,7 +24,7 @@ func runLogout(a *app, g globals, args []string) error {
 	if all && g.profileExplicit {
 		return usagef("logout", "--all logs out of every profile; leave out --profile")
 	}
-	m := newManager()
+	m := a.manager()
 	if all {
 		names, err := m.LogoutAll()
 		// Report what was removed even when a later profile failed.

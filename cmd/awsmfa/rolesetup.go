@@ -72,7 +72,7 @@ func setupRoleProfile(a *app, g globals, args []string) (done bool, err error) {
 		return false, nil // the plain setup reports it in its own words
 	}
 	name := g.profileName()
-	m := newManager()
+	m := a.manager()
 	if _, err := m.RoleProfile(name); errors.Is(err, session.ErrNotRoleProfile) && !undo {
 		if yes {
 			return true, usagef("setup", "--yes is for role profiles, and %s has no role_arn", name)

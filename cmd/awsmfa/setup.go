@@ -34,7 +34,7 @@ func runSetup(a *app, g globals, args []string) error {
 		}
 	}
 	name := g.profileName()
-	m := newManager()
+	m := a.manager()
 	res, err := m.Setup(name, serial)
 	if errors.Is(err, session.ErrSerialNeeded) && serial == "" {
 		// Ask only when setup needs a device and the files have none.

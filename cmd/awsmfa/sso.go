@@ -88,7 +88,7 @@ func runSSO(a *app, g globals, args []string) error {
 		}
 		return usagef("sso", "--%s is not an option of sso %s", opt, verb)
 	}
-	m := newManager()
+	m := a.manager()
 	if verb == "status" {
 		if g.profileExplicit {
 			return usagef("sso", "sso status shows every session; leave out --profile")

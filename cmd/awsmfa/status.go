@@ -28,7 +28,7 @@ func runStatus(a *app, g globals, args []string) error {
 	if _, err := f.parse("status", &g, args); err != nil {
 		return err
 	}
-	m := newManager()
+	m := a.manager()
 	var list []session.Status
 	if g.profileExplicit {
 		// An explicit --profile narrows the report to that profile.
