@@ -23,8 +23,8 @@ func editProblem(err error, file *inifile.File, path, section, key, verb string)
 		return fmt.Errorf("%s %s %s [%s]: %w", verb, key, prep, section, err)
 	}
 	if n := indentedUnder(file, section, key); n > 0 {
-		return fmt.Errorf("cannot %s %s %s [%s] of %s: line %d is indented under it, so the AWS CLI reads that line as part of %s: remove the line's indentation (or the line) by hand, then try again: %w",
-			verb, key, prep, section, path, n, key, inifile.ErrUnsafeEdit)
+		return sentence(inifile.ErrUnsafeEdit, "cannot %s %s %s [%s] of %s: line %d is indented under it, so the AWS CLI reads that line as part of %s: remove the line's indentation (or the line) by hand, then try again",
+			verb, key, prep, section, path, n, key)
 	}
 	return fmt.Errorf("%s: %w", path, err)
 }

@@ -281,3 +281,23 @@ func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
 }
+
+// sentenceErr is one sentence that is also kind (a sentinel) for
+// errors.Is, without kind's own words tacked on at its end.
+type sentenceErr struct {
+	err  error // the sentence; it may wrap a cause with %w
+	kind error
+}
+
+func (e *sentenceErr) Error() string   { return e.err.Error() }
+func (e *sentenceErr) Unwrap() []error { return []error{e.err, e.kind} }
+
+// sentence is fmt.Errorf(format, a...) that errors.Is also finds kind in.
+func sentence(kind error, format string, a ...any) error {
+	return &sentenceErr{err: fmt.Errorf(format, a...), kind: kind}
+}
+
+// duplicateSection says that [name] appears n times in path.
+func duplicateSection(name string, n int, path string) error {
+	return sentence(ErrDuplicateSection, "[%s] appears %d times in %s: merge them into one section by hand", name, n, path)
+}

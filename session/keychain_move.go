@@ -174,7 +174,7 @@ func checkImportable(f *awsFiles, l string) error {
 	id, secret := f.credGet(l, "aws_access_key_id"), f.credGet(l, "aws_secret_access_key")
 	switch {
 	case f.cred.Count(l) > 1:
-		return fmt.Errorf("[%s] appears %d times in %s: merge them by hand: %w", l, f.cred.Count(l), f.credPath, ErrDuplicateSection)
+		return duplicateSection(l, f.cred.Count(l), f.credPath)
 	case f.repeatedKeyProblem(l) != nil:
 		return f.repeatedKeyProblem(l)
 	case hasSessionToken(f, l) || strings.HasPrefix(id, "ASIA"):
@@ -192,7 +192,7 @@ func checkImportable(f *awsFiles, l string) error {
 func checkExportable(f *awsFiles, l string) error {
 	switch {
 	case f.cred.Count(l) > 1:
-		return fmt.Errorf("[%s] appears %d times in %s: merge them by hand: %w", l, f.cred.Count(l), f.credPath, ErrDuplicateSection)
+		return duplicateSection(l, f.cred.Count(l), f.credPath)
 	case !f.inKeychain(l):
 		return fmt.Errorf("[%s] in %s has no \"awsmfa_keychain = true\" line: %w", l, f.credPath, ErrNotInKeychain)
 	case f.credGet(l, "aws_access_key_id") != "" || f.credGet(l, "aws_secret_access_key") != "":

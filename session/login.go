@@ -63,6 +63,9 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 		if err := inifile.Check(f.credPath); err != nil {
 			return Session{}, err
 		}
+		if err := trySessionEdit(f, p.Name, m.now()); err != nil {
+			return Session{}, err
+		}
 	}
 	var (
 		keys  *Keys
@@ -194,8 +197,14 @@ func (m *Manager) getSessionToken(ctx context.Context, p Profile, keys Keys, cod
 // writeSession splices the session into [name] under tx's lock. The
 // guards run on the file as the write finds it, not as the login began.
 func writeSession(ctx context.Context, tx *inifile.Tx, credPath, name string, c sessionCreds) error {
-	return tx.Commit(ctx, func(file *inifile.File) error {
-		if err := guardSessionSection(file, credPath, name); err != nil {
+	return tx.Commit(ctx, sessionEdit(credPath, name, c))
+}
+
+// sessionEdit is the edit that puts c into [name] of the credentials file
+// at credPath, refusing a section it must not or cannot change.
+func sessionEdit(credPath, name string, c sessionCreds) func(*inifile.File) error {
+	return func(file *inifile.File) error {
+		if err := sessionSectionProblem(file, credPath, name); err != nil {
 			return err
 		}
 		kvs := [][2]string{
@@ -214,21 +223,39 @@ func writeSession(ctx context.Context, tx *inifile.Tx, credPath, name string, c 
 		}
 		// botocore reads aws_security_token first: a stale one would win.
 		if _, err := file.Delete(name, "aws_security_token"); err != nil {
-			return err
+			return editProblem(err, file, credPath, name, "aws_security_token", "remove")
 		}
 		return nil
-	})
+	}
 }
 
-// guardSessionSection refuses to touch [name] when it holds the user's
-// permanent keys or appears more than once.
-func guardSessionSection(file *inifile.File, credPath, name string) error {
+// placeholderSession has the shape of what STS issues (ids, a secret and
+// a token of the usual lengths and alphabets), for trying the edit before
+// any code is asked for.
+func placeholderSession(now time.Time) sessionCreds {
+	return sessionCreds{
+		accessKeyID:     "ASIA" + strings.Repeat("X", 16),
+		secretAccessKey: strings.Repeat("wJalrXUtnFEMI/K7MDENG+bPxRfiCY", 2)[:40],
+		sessionToken:    "IQoJb3JpZ2luX2VjE" + strings.Repeat("Ab0+/z", 60) + "==",
+		expiration:      now.Add(time.Hour).UTC().Truncate(time.Second),
+	}
+}
+
+// trySessionEdit runs the session edit on a copy of the credentials file
+// as f read it, with placeholder values, so that an edit the editor would
+// refuse (the section holds long-term keys, a layout no edit keeps right
+// for both AWS readers) is said before a code is asked for and spent.
+func trySessionEdit(f *awsFiles, name string, now time.Time) error {
+	return sessionEdit(f.credPath, name, placeholderSession(now))(inifile.Parse(f.cred.Bytes()))
+}
+
+// sessionSectionProblem refuses to touch [name] when it appears more than
+// once, or holds the user's permanent keys (longTermProblem, the one
+// check of "never write a session where long-term keys live").
+func sessionSectionProblem(file *inifile.File, credPath, name string) error {
 	if n := file.Count(name); n > 1 {
-		return fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand: %w", name, n, credPath, ErrDuplicateSection)
+		return duplicateSection(name, n, credPath)
 	}
 	f := &awsFiles{credPath: credPath, cred: file, cfg: inifile.Parse(nil)}
-	if isLongTermSection(f, name) {
-		return fmt.Errorf("[%s] in %s holds long-term keys; awsmfa never overwrites them (run \"awsmfa setup --profile %s\" to move them to [%s%s]): %w", name, credPath, name, name, permSuffix, ErrLongTermSection)
-	}
-	return nil
+	return f.longTermProblem(name)
 }

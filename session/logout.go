@@ -54,7 +54,7 @@ func removeSessions(ctx context.Context, f *awsFiles, targets func(*awsFiles) []
 			if !hasSessionToken(live, name) && live.credGet(name, "expiration") == "" {
 				continue
 			}
-			if err := guardSessionSection(file, f.credPath, name); err != nil {
+			if err := sessionSectionProblem(file, f.credPath, name); err != nil {
 				return err
 			}
 			ours := live.credGet(name, createdMarker) == "true"

@@ -74,11 +74,11 @@ func (f *awsFiles) longTermProblem(name string) error {
 		return nil
 	}
 	if n := akiaLine(f.cred, name); n > 0 && hasSessionToken(f, name) {
-		return fmt.Errorf("[%s] in %s holds a long-term key (AKIA...) on line %d as well as session keys, which awsmfa never edits: move that key and its secret to [%s%s] by hand and remove the other key lines from [%s]: %w",
-			name, f.credPath, n, name, permSuffix, name, ErrLongTermSection)
+		return sentence(ErrLongTermSection, "[%s] in %s holds a long-term key (AKIA...) on line %d as well as session keys, which awsmfa never edits: move that key and its secret to [%s%s] by hand and remove the other key lines from [%s]",
+			name, f.credPath, n, name, permSuffix, name)
 	}
-	return fmt.Errorf("[%s] in %s holds long-term keys, which awsmfa never overwrites: run \"awsmfa setup --profile %s\" to move them to [%s%s]: %w",
-		name, f.credPath, name, name, permSuffix, ErrLongTermSection)
+	return sentence(ErrLongTermSection, "[%s] in %s holds long-term keys, which awsmfa never overwrites: run \"awsmfa setup --profile %s\" to move them to [%s%s]",
+		name, f.credPath, name, name, permSuffix)
 }
 
 // repeatedKeyProblem refuses to move keys out of a section that sets one of

@@ -174,7 +174,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	switch {
 	case p.Problem != nil:
 	case f.cred.Count(x) > 1:
-		p.Problem = fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand", x, f.cred.Count(x), f.credPath)
+		p.Problem = duplicateSection(x, f.cred.Count(x), f.credPath)
 	case isLongTermSection(f, x):
 		p.Problem = longTermInSessionSection(f, x, l, serial == "")
 	case !f.exists(l):
@@ -247,18 +247,12 @@ func longTermInSessionSection(f *awsFiles, x, l string, needSerial bool) error {
 	lID, lSecret := f.credGet(l, "aws_access_key_id"), f.credGet(l, "aws_secret_access_key")
 	switch {
 	case f.inKeychain(l) || (lID != "" || lSecret != "") && (lID != id || lSecret != secret):
-		return longTermErr(fmt.Sprintf("[%s] in %s holds long-term keys, which awsmfa never overwrites with a session, and [%s] holds the profile's own: delete aws_access_key_id and aws_secret_access_key from [%s] (keep the pair that works in [%s])", x, f.credPath, l, x, l))
+		return sentence(ErrLongTermSection, "[%s] in %s holds long-term keys, which awsmfa never overwrites with a session, and [%s] holds the profile's own: delete aws_access_key_id and aws_secret_access_key from [%s] (keep the pair that works in [%s])", x, f.credPath, l, x, l)
 	case lID != "":
-		return longTermErr(fmt.Sprintf("[%s] in %s holds the same long-term keys as [%s], and awsmfa never overwrites them with a session: run %s to remove them from [%s]", x, f.credPath, l, setupCommand(x, false), x))
+		return sentence(ErrLongTermSection, "[%s] in %s holds the same long-term keys as [%s], and awsmfa never overwrites them with a session: run %s to remove them from [%s]", x, f.credPath, l, setupCommand(x, false), x)
 	}
-	return longTermErr(fmt.Sprintf("[%s] in %s holds long-term keys, which awsmfa never overwrites with a session: run %s to move them to [%s]", x, f.credPath, setupCommand(x, needSerial), l))
+	return sentence(ErrLongTermSection, "[%s] in %s holds long-term keys, which awsmfa never overwrites with a session: run %s to move them to [%s]", x, f.credPath, setupCommand(x, needSerial), l)
 }
-
-// longTermErr is an ErrLongTermSection whose text is its sentence alone.
-type longTermErr string
-
-func (e longTermErr) Error() string        { return string(e) }
-func (e longTermErr) Is(target error) bool { return target == ErrLongTermSection }
 
 // holdsSession reports whether long-term profile [l] holds session
 // credentials instead of an IAM user's keys.

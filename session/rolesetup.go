@@ -133,7 +133,7 @@ func (f *awsFiles) roleSetupSection(name string) (RoleSetup, error) {
 		s.Section = "default"
 	}
 	if n := f.cfg.Count(s.Section); n > 1 {
-		return s, fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand: %w", s.Section, n, f.cfgPath, ErrDuplicateSection)
+		return s, duplicateSection(s.Section, n, f.cfgPath)
 	}
 	if f.cfg.Count(s.Section) == 0 {
 		if f.cfg.Count(name) > 0 && f.isRole(name) {

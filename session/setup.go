@@ -136,7 +136,7 @@ func planSetup(f *awsFiles, name, serial string) (setupPlan, error) {
 		return p, fmt.Errorf("profile %q assumes a role (role_arn): the AWS CLI and SDKs ask for its MFA code themselves, so it needs no setup", name)
 	}
 	if n := f.cred.Count(name); n > 1 {
-		return p, fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand: %w", name, n, f.credPath, ErrDuplicateSection)
+		return p, duplicateSection(name, n, f.credPath)
 	}
 	l, linked := f.longTermFor(name)
 	if !linked {
@@ -144,7 +144,7 @@ func planSetup(f *awsFiles, name, serial string) (setupPlan, error) {
 	}
 	p.l = l
 	if n := f.cred.Count(l); n > 1 {
-		return p, fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand: %w", l, n, f.credPath, ErrDuplicateSection)
+		return p, duplicateSection(l, n, f.credPath)
 	}
 	if err := planKeys(f, &p, linked); err != nil {
 		return p, err

@@ -95,7 +95,7 @@ func (m *Manager) ssoSessions(f *awsFiles) []SSOSession {
 			s.Problem = fmt.Errorf("[%s] in %s has no %s: add it (\"aws configure sso-session\" writes it)", sec, f.cfgPath, strings.Join(missing, " or "))
 		}
 		if f.cfg.Count(sec) > 1 {
-			s.Problem = fmt.Errorf("[%s] appears %d times in %s: merge them into one section by hand", sec, f.cfg.Count(sec), f.cfgPath)
+			s.Problem = duplicateSection(sec, f.cfg.Count(sec), f.cfgPath)
 		}
 		byName[name] = s
 		order = append(order, name)
