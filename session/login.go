@@ -111,6 +111,9 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 		if strings.HasPrefix(keys.AccessKeyID, "ASIA") {
 			return fmt.Errorf("[%s] holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", p.LongTerm)
 		}
+		// The lock stays; the lease goes, so the AWS CLI is never held up
+		// by a login that waits on STS (or is stopped meanwhile).
+		tx.Unlease()
 		var err error
 		creds, err = m.getSessionToken(ctx, p, *keys, code, duration)
 		if errors.Is(err, ErrCodeRejected) {

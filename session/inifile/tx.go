@@ -122,6 +122,17 @@ func (t *Tx) File() *File { return t.file }
 // Path is the file's real path, symlinks resolved.
 func (t *Tx) Path() string { return t.target }
 
+// Unlease lets go of the read lease (Linux) that Begin holds on the file,
+// keeping the lock. A caller about to do slow work (an STS call) calls it,
+// so that a writer without a lock (the AWS CLI) never waits on us, even
+// while this process is stopped (SIGSTOP, a debugger), which would hold
+// it up for the kernel's lease-break time (45 s). Commit then reads the
+// file again before its rename, as it does where there are no leases.
+func (t *Tx) Unlease() {
+	t.lease.release()
+	t.lease = nil
+}
+
 // Close releases the lock. It is safe to call more than once, and on nil.
 func (t *Tx) Close() {
 	if t == nil {
