@@ -34,6 +34,13 @@ func (m *Manager) load(ctx context.Context) (*awsFiles, error) {
 // readError keeps the reader's own sentence, which names the file and the
 // fix, and says which file it is; other errors become fileError's.
 func readError(what, path string, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled):
+		// Ctrl-C (or the tray quitting) ended a wait for the file.
+		return &sentenceErr{err: ErrCanceled, kind: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return sentence(err, "gave up waiting for the %s %s, which another program is writing: try again when it is done", what, path)
+	}
 	var ie *inifile.Error
 	if errors.As(err, &ie) {
 		return ie.Naming(what)
@@ -99,6 +106,22 @@ func (f *awsFiles) profileNames() []string {
 	for _, sec := range f.cred.Sections() {
 		if !strings.ContainsAny(sec, " \t") {
 			add(sec)
+		}
+	}
+	return names
+}
+
+// lastingSections are the sections of the credentials file as f read it
+// that no other awsmfa removes meanwhile: all but those holding a session
+// (which a logout may take away). A write that started from f needs them
+// all (inifile.Needing): a read without one of them, the long-term keys
+// above all, is a torn read of a file the AWS CLI is rewriting, and is
+// never written over.
+func (f *awsFiles) lastingSections() []string {
+	var names []string
+	for _, name := range f.cred.Sections() {
+		if !hasSessionToken(f, name) && f.credGet(name, createdMarker) == "" {
+			names = append(names, name)
 		}
 	}
 	return names

@@ -84,7 +84,7 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 		// The lock comes before STS: a write that cannot happen must fail
 		// before the code is spent. It is not held while a person types.
 		if tx == nil {
-			t, err := inifile.Begin(ctx, f.credPath, inifile.Reusing(f.cred))
+			t, err := inifile.Begin(ctx, f.credPath, inifile.Reusing(f.cred), inifile.Needing(f.lastingSections()...))
 			if err != nil {
 				if ctx.Err() != nil {
 					return ErrCanceled

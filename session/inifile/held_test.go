@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,33 +105,56 @@ func TestLoadRefusesAFileHeldEmpty(t *testing.T) {
 }
 
 // TestBeginNeedsWhatItsLoadSaw: a login Loads the file, then Begins on
-// that read (Reusing). A Begin that then finds the file cut short must not
-// take it, whatever the lease says: the sections of the Load must be back
-// before anything is written, or the write fails with a sentence.
+// that read (Reusing), needing the sections that hold long-term keys. A
+// Begin that then finds the file cut short must not take it, whatever the
+// lease says: those sections must be back before anything is written, or
+// the write fails with a sentence. A section it does not need (a session
+// another awsmfa logged out meanwhile) may go.
 func TestBeginNeedsWhatItsLoadSaw(t *testing.T) {
 	leaseModes(t, func(t *testing.T) {
-		shortSettle(t, 300*time.Millisecond)
 		path := filepath.Join(t.TempDir(), "credentials")
-		writeFile(t, path, tornOrig, 0o600)
-		base, err := Load(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The other program truncated it and went away without writing
-		// (or is stalled): the lease is granted on an empty file, and
-		// without leases the empty file is old enough to be trusted.
-		if err := os.Truncate(path, 0); err != nil {
-			t.Fatal(err)
-		}
-		old := time.Now().Add(-time.Hour)
-		os.Chtimes(path, old, old)
-		err = UpdateContext(context.Background(), path, setKey("alice", "aws_session_token", "SESSION"), Reusing(base))
-		if !errors.Is(err, ErrSectionLost) {
-			t.Fatalf("error = %v; want ErrSectionLost", err)
-		}
-		if got := readString(t, path); got != "" {
-			t.Errorf("the writer wrote over the cut-short file: %q", got)
-		}
+		t.Run("cut short", func(t *testing.T) {
+			shortSettle(t, 300*time.Millisecond)
+			writeFile(t, path, tornOrig, 0o600)
+			base, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The other program truncated it and went away without writing
+			// (or is stalled): the lease is granted on an empty file, and
+			// without leases the empty file is old enough to be trusted.
+			if err := os.Truncate(path, 0); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Now().Add(-time.Hour)
+			os.Chtimes(path, old, old)
+			err = UpdateContext(context.Background(), path, setKey("alice", "aws_session_token", "SESSION"), Reusing(base), Needing("alicePerm", "bobPerm"))
+			if !errors.Is(err, ErrSectionLost) {
+				t.Fatalf("error = %v; want ErrSectionLost", err)
+			}
+			if got := readString(t, path); got != "" {
+				t.Errorf("the writer wrote over the cut-short file: %q", got)
+			}
+		})
+		t.Run("a section not needed removed", func(t *testing.T) {
+			shortSettle(t, time.Hour) // within gives up long before
+			writeFile(t, path, tornOrig, 0o600)
+			base, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			without := strings.Replace(tornOrig, "[upd0]\naws_session_token = OLD\n\n", "", 1)
+			writeFile(t, path, without, 0o600)
+			err = within(t, "an Update after another writer's removal", func() error {
+				return UpdateContext(context.Background(), path, setKey("alice", "aws_session_token", "SESSION"), Reusing(base), Needing("alicePerm", "bobPerm"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := readString(t, path), without+"\n[alice]\naws_session_token = SESSION\n"; got != want {
+				t.Errorf("file = %q; want %q", got, want)
+			}
+		})
 	})
 }
 

@@ -37,6 +37,7 @@ type Option func(*options)
 
 type options struct {
 	base *File
+	need []string
 	raw  bool
 }
 
@@ -46,6 +47,19 @@ type options struct {
 // Otherwise Begin reads afresh; f then only tells it what the file held
 // before, which makes a torn read easier to spot.
 func Reusing(f *File) Option { return func(o *options) { o.base = f } }
+
+// Needing names sections that Begin's read must hold, such as those of an
+// earlier read that hold long-term keys and the section the operation uses:
+// a read that lacks one is torn (the AWS CLI truncated the file and has
+// not written it yet) or another program removed it, and is read again
+// until the section is back, or the operation fails with a sentence
+// within its bound and writes nothing. Sections an earlier read saw that
+// another awsmfa may remove meanwhile (a logout of a session) are not
+// needed; after Begin, under the lock, Commit needs every section the
+// transaction saw (bar those its edit removes).
+func Needing(sections ...string) Option {
+	return func(o *options) { o.need = append(o.need, sections...) }
+}
 
 // rawContent is for WriteFile: the content is not INI and is replaced
 // whole, so it is neither read nor checked for sections.
@@ -96,13 +110,16 @@ func Begin(ctx context.Context, path string, opts ...Option) (*Tx, error) {
 		}
 		return t, nil
 	}
-	// The operation's first read (a Load) tells what must still be
-	// there: a read that lacks one of its sections is torn, or another
-	// program removed it, and is not written over until it settles.
 	var base *snapshot
-	var need map[string]bool
 	if o.base != nil && o.base.src != nil && o.base.src.path == target {
-		base, need = o.base.src, sectionSet(o.base)
+		base = o.base.src
+	}
+	var need map[string]bool
+	if len(o.need) > 0 {
+		need = map[string]bool{}
+		for _, name := range o.need {
+			need[name] = true
+		}
 	}
 	s, f, l, err := readSettled(ctx, target, readRules{prev: base, need: need, hold: true, base: base, baseFile: o.base, budget: t.budget})
 	if err != nil {
