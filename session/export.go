@@ -36,6 +36,33 @@ func (m *Manager) Credentials(name string) (SessionCredentials, error) {
 		return SessionCredentials{}, err
 	}
 	st := f.status(p, m.now(), m.warnBefore())
+	return f.credentials(p, st)
+}
+
+// StatusAndCredentials is Status and, when the session can be used
+// (active or expiring), Credentials, from one read of the files. Without a
+// usable session the credentials are empty and the error nil.
+func (m *Manager) StatusAndCredentials(name string) (Status, SessionCredentials, error) {
+	ctx := m.opContext()
+	f, err := m.load(ctx)
+	if err != nil {
+		return Status{}, SessionCredentials{}, err
+	}
+	p, err := f.profile(name)
+	if err != nil {
+		return Status{}, SessionCredentials{}, err
+	}
+	st := f.status(p, m.now(), m.warnBefore())
+	if st.State != Active && st.State != Expiring {
+		return st, SessionCredentials{}, nil
+	}
+	c, err := f.credentials(p, st)
+	return st, c, err
+}
+
+// credentials are the keys of p's session, whose state is st.
+func (f *awsFiles) credentials(p Profile, st Status) (SessionCredentials, error) {
+	name := p.Name
 	if st.State != Active && st.State != Expiring {
 		return SessionCredentials{}, fmt.Errorf("no active session for %s (%s): run \"awsmfa --profile %s login\"", name, st.State, ShellWord(name))
 	}

@@ -32,6 +32,10 @@ func (m *Manager) PlainProfiles() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.plainProfiles(), nil
+}
+
+func (f *awsFiles) plainProfiles() []string {
 	used := map[string]bool{}
 	for _, p := range f.profiles() {
 		used[p.Name], used[p.LongTerm] = true, true
@@ -47,5 +51,5 @@ func (m *Manager) PlainProfiles() ([]string, error) {
 		}
 	}
 	sort.Strings(out)
-	return out, nil
+	return out
 }

@@ -114,14 +114,19 @@ func AddKeysAdvice(name, credPath string) string {
 // is one. The plain status hint gives this sentence, so the two never
 // differ.
 func (m *Manager) SetupAdvice(name string) (string, error) {
-	f, err := m.load()
+	ctx := m.opContext()
+	f, err := m.load(ctx)
 	if err != nil {
 		return "", err
 	}
+	return f.setupAdvice(name), nil
+}
+
+func (f *awsFiles) setupAdvice(name string) string {
 	if _, ok := f.resolve(name); ok {
-		return "", nil
+		return ""
 	}
-	return f.notMFA(name).Error(), nil
+	return f.notMFA(name).Error()
 }
 
 // longTermFor finds L for X, in the order the conventions rank them.

@@ -14,12 +14,16 @@ func (m *Manager) SSOSessions() (SSOSnapshot, error) {
 	if err != nil {
 		return SSOSnapshot{}, err
 	}
+	return m.ssoSnapshot(f), nil
+}
+
+func (m *Manager) ssoSnapshot(f *awsFiles) SSOSnapshot {
 	now := m.now()
 	snap := SSOSnapshot{Taken: now}
 	for _, s := range m.ssoSessions(f) {
 		snap.Sessions = append(snap.Sessions, m.ssoStatus(s, now))
 	}
-	return snap, nil
+	return snap
 }
 
 // SSOStatusOf reports one session's state.

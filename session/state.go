@@ -104,13 +104,43 @@ func (m *Manager) Snapshot() (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
+	return m.snapshot(f), nil
+}
+
+func (m *Manager) snapshot(f *awsFiles) Snapshot {
 	now := m.now()
 	snap := Snapshot{Taken: now}
 	for _, p := range f.profiles() {
 		snap.Profiles = append(snap.Profiles, f.status(p, now, m.warnBefore()))
 	}
 	snap.Roles = m.roleStatuses(f, now)
-	return snap, nil
+	return snap
+}
+
+// Overview is what a status report shows, from one read of the files.
+type Overview struct {
+	Snapshot
+	// SSO is every IAM Identity Center session's state.
+	SSO SSOSnapshot
+	// Plain are the profiles "awsmfa setup" can turn into MFA profiles
+	// (see PlainProfiles), and Advice what makes each one (SetupAdvice).
+	Plain  []string
+	Advice map[string]string
+}
+
+// Overview is Snapshot, SSOSessions and PlainProfiles from one read of the
+// files.
+func (m *Manager) Overview() (Overview, error) {
+	ctx := m.opContext()
+	f, err := m.load(ctx)
+	if err != nil {
+		return Overview{}, err
+	}
+	ov := Overview{Snapshot: m.snapshot(f), SSO: m.ssoSnapshot(f), Plain: f.plainProfiles(), Advice: map[string]string{}}
+	for _, p := range ov.Plain {
+		ov.Advice[p] = f.setupAdvice(p)
+	}
+	return ov, nil
 }
 
 // Status reports one profile's state.

@@ -50,7 +50,9 @@ func parseSessionArgs(cmd, code, duration string, seen map[string]bool) (session
 // caller's). A session inside its warning window is renewed when a code
 // can be had, and used as it is otherwise.
 func (a *app) sessionFor(m *session.Manager, name string, sa sessionArgs) (session.SessionCredentials, error) {
-	st, err := m.Status(name)
+	// One read gives the state and, for a session that can be used, its
+	// keys: only a login reads the files again.
+	st, c, err := m.StatusAndCredentials(name)
 	if err != nil {
 		return session.SessionCredentials{}, err
 	}
@@ -58,8 +60,10 @@ func (a *app) sessionFor(m *session.Manager, name string, sa sessionArgs) (sessi
 	canAsk := sa.tokenCode != "" || noTerm == nil
 	switch {
 	case st.State == session.Active:
+		return c, nil
 	case st.State == session.Expiring && !canAsk:
 		fmt.Fprintf(a.stderr, "awsmfa: note: the session of %s expires in %s; pass --token-code to renew it\n", name, session.FormatLeft(st.Left))
+		return c, nil
 	default:
 		sess, err := a.login(m, name, session.LoginOptions{TokenCode: sa.tokenCode, Prompt: a.prompter(), Duration: sa.duration})
 		var active *session.ActiveError

@@ -240,11 +240,7 @@ func runSSOStatus(a *app, m *session.Manager, asJSON bool) error {
 // ssoRows are the SSO profiles' rows for the status table: one per
 // profile, its session's state, and "sso NAME" as the source; a session no
 // profile uses gets a row of its own. Their notes say what to fix.
-func ssoRows(m *session.Manager) ([][]cell, []statusNote, error) {
-	snap, err := m.SSOSessions()
-	if err != nil {
-		return nil, nil, err
-	}
+func ssoRows(snap session.SSOSnapshot) ([][]cell, []statusNote) {
 	var rows [][]cell
 	var notes []statusNote
 	for _, st := range snap.Sessions {
@@ -271,7 +267,7 @@ func ssoRows(m *session.Manager) ([][]cell, []statusNote, error) {
 			notes = append(notes, statusNote{"sso " + st.Session.Name, problemText(problem), colorRed})
 		}
 	}
-	return rows, notes, nil
+	return rows, notes
 }
 
 // ssoProblem is what stops a session: its token file, else its config.

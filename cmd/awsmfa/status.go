@@ -29,34 +29,35 @@ func runStatus(a *app, g globals, args []string) error {
 		return err
 	}
 	m := a.manager()
-	var list []session.Status
-	if g.profileExplicit {
+	// One read of the files for the whole report.
+	var ov session.Overview
+	switch {
+	case g.profileExplicit:
 		// An explicit --profile narrows the report to that profile.
 		st, err := m.Status(g.profile)
 		if err != nil {
 			return err
 		}
-		list = []session.Status{st}
-	} else {
+		ov.Profiles = []session.Status{st}
+	case asJSON:
 		snap, err := m.Snapshot()
 		if err != nil {
 			return err
 		}
-		list = snap.Profiles
-	}
-	if asJSON {
-		return writeStatusJSON(a, list)
-	}
-	var sso [][]cell
-	var ssoNotes []statusNote
-	if !g.profileExplicit {
+		ov.Snapshot = snap
+	default:
 		var err error
-		if sso, ssoNotes, err = ssoRows(m); err != nil {
+		if ov, err = m.Overview(); err != nil {
 			return err
 		}
 	}
+	list := ov.Profiles
+	if asJSON {
+		return writeStatusJSON(a, list)
+	}
+	sso, ssoNotes := ssoRows(ov.SSO)
 	if len(list) == 0 && len(sso) == 0 {
-		return a.noProfiles(m)
+		return a.noProfiles(m, ov)
 	}
 	// One write for the whole table: unbuffered, a thousand profiles cost
 	// some fifteen thousand write calls.
@@ -220,22 +221,15 @@ func stateColor(s session.State) string {
 
 // noProfiles says how to get a first MFA profile: for each plain profile
 // with keys, the advice "status --profile" gives it; else where to put
-// keys, in the sentence that advice uses.
-func (a *app) noProfiles(m *session.Manager) error {
+// keys, in the sentence that advice uses. ov is the report's one read.
+func (a *app) noProfiles(m *session.Manager, ov session.Overview) error {
 	cfg, creds := m.Paths()
 	out := bufio.NewWriter(a.stdout)
 	fmt.Fprintf(out, "No MFA profiles in %s or %s\n", cfg, creds)
-	plain, err := m.PlainProfiles()
-	if err != nil {
-		return err
-	}
+	plain := ov.Plain
 	var notes []statusNote
 	for _, p := range plain {
-		advice, err := m.SetupAdvice(p)
-		if err != nil {
-			return err
-		}
-		notes = append(notes, statusNote{profile: p, text: advice})
+		notes = append(notes, statusNote{profile: p, text: ov.Advice[p]})
 	}
 	if len(plain) == 0 {
 		notes = append(notes, statusNote{profile: "To make one", text: session.AddKeysAdvice("NAME", creds)})

@@ -253,7 +253,10 @@ func (t *Tx) stillCurrent(ctx context.Context, edited *File) (bool, error) {
 			delete(need, name)
 		}
 	}
-	s, f, l, err := readSettled(ctx, t.target, readRules{prev: t.cur, need: need, hold: true, budget: t.budget})
+	// A file provably unchanged since t.cur (same file, size and
+	// timestamps) is not read again: a Tx that let go of its lease for an
+	// STS call still reads the file once.
+	s, f, l, err := readSettled(ctx, t.target, readRules{prev: t.cur, need: need, hold: true, base: t.cur, baseFile: t.file, budget: t.budget})
 	if err != nil {
 		return false, err
 	}
