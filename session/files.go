@@ -13,6 +13,7 @@ import (
 // fresh one so edits by other tools are always seen.
 type awsFiles struct {
 	cfgPath, credPath string
+	cfgFrom, credFrom string // the environment variable that set each path, or ""
 	cfg, cred         *inifile.File
 }
 
@@ -21,14 +22,55 @@ type awsFiles struct {
 func (m *Manager) load(ctx context.Context) (*awsFiles, error) {
 	f := &awsFiles{}
 	f.cfgPath, f.credPath = m.Paths()
+	f.cfgFrom, f.credFrom = m.pathSources()
 	var err error
 	if f.cfg, err = inifile.LoadContext(ctx, f.cfgPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, readError("config file", f.cfgPath, err)
+		return nil, f.named(readError("config file", f.cfgPath, err))
 	}
 	if f.cred, err = inifile.LoadContext(ctx, f.credPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, readError("credentials file", f.credPath, err)
+		return nil, f.named(readError("credentials file", f.credPath, err))
 	}
 	return f, nil
+}
+
+// named says, after the first mention of a file's path in err's
+// sentence, which environment variable set that path, if one did; err
+// stays in the chain for errors.Is and As.
+func (f *awsFiles) named(err error) error {
+	if err == nil {
+		return nil
+	}
+	for _, content := range []error{inifile.ErrUnsafeEdit, inifile.ErrInvalid, ErrDuplicateSection, ErrLongTermSection} {
+		if errors.Is(err, content) {
+			return err // about the file's content, not where it is
+		}
+	}
+	text := err.Error()
+	changed := false
+	for _, p := range [][2]string{{f.credPath, f.credFrom}, {f.cfgPath, f.cfgFrom}} {
+		path, from := p[0], p[1]
+		if from == "" || path == "" || strings.Contains(text, from) {
+			continue
+		}
+		if i := strings.Index(text, path); i >= 0 {
+			end := i + len(path)
+			text = text[:end] + " (" + from + ")" + text[end:]
+			changed = true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return &sentenceErr{err: errors.New(text), kind: err}
+}
+
+// credPlace names the credentials file for a sentence: its path, and the
+// environment variable that set it, if one did.
+func (f *awsFiles) credPlace() string {
+	if f.credFrom != "" {
+		return f.credPath + " (" + f.credFrom + ")"
+	}
+	return f.credPath
 }
 
 // readError keeps the reader's own sentence, which names the file and the

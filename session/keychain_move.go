@@ -210,7 +210,7 @@ func (m *Manager) verifyKeys(ctx context.Context, p Profile, keys Keys) error {
 	}
 	client, err := newSTS(ctx, p, keys)
 	if err != nil {
-		return fmt.Errorf("make STS client: %w", err)
+		return err // its own sentence (the CA bundle)
 	}
 	idc, ok := client.(IdentityAPI)
 	if !ok {

@@ -76,7 +76,7 @@ func (m *Manager) keyLocations(f *awsFiles, profiles []Profile, probe bool) []Ke
 				loc.Problem = fmt.Errorf("read the keychain item of [%s]: %w", l, err)
 			}
 		default:
-			loc.Problem = noKeysError(p.Name, l, f.credPath)
+			loc.Problem = f.noKeysError(p.Name, l)
 		}
 		out = append(out, loc)
 	}

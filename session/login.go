@@ -61,7 +61,7 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 	// so nobody types one in vain.
 	if conv.hasSource() {
 		if err := inifile.Check(f.credPath); err != nil {
-			return Session{}, err
+			return Session{}, f.named(err)
 		}
 		if err := trySessionEdit(f, p.Name, m.now()); err != nil {
 			return Session{}, err
@@ -89,7 +89,7 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 				if ctx.Err() != nil {
 					return ErrCanceled
 				}
-				return err
+				return f.named(err)
 			}
 			tx = t
 			if tx.File() != f.cred {
@@ -129,7 +129,7 @@ func (s *sessionTokenProvider) login(ctx context.Context, opts LoginOptions) (Se
 		if ctx.Err() != nil {
 			return Session{}, ErrCanceled
 		}
-		return Session{}, fmt.Errorf("STS accepted the MFA code, but the session was not saved, so wait for the next code before you try again: %w", err)
+		return Session{}, f.named(fmt.Errorf("STS accepted the MFA code, but the session was not saved, so wait for the next code before you try again: %w", err))
 	}
 	return Session{Profile: p.Name, Expiration: creds.expiration, Duration: grantedDuration(creds.expiration, m.now()), Warning: p.Warning}, nil
 }
@@ -175,7 +175,7 @@ func (m *Manager) getSessionToken(ctx context.Context, p Profile, keys Keys, cod
 	}
 	client, err := newSTS(ctx, p, keys)
 	if err != nil {
-		return sessionCreds{}, fmt.Errorf("make STS client: %w", err)
+		return sessionCreds{}, err // its own sentence (the CA bundle)
 	}
 	timeout := m.cfg.Timeout
 	if timeout == 0 {

@@ -81,7 +81,7 @@ func removeSessions(ctx context.Context, f *awsFiles, targets func(*awsFiles) []
 		return nil
 	}, inifile.Reusing(f.cred), inifile.Needing(f.lastingSections()...))
 	if err != nil {
-		return nil, fmt.Errorf("log out: %w", err)
+		return nil, f.named(fmt.Errorf("log out: %w", err))
 	}
 	return removed, nil
 }

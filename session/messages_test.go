@@ -70,7 +70,7 @@ func TestUnreadableFilesAreOneSentence(t *testing.T) {
 	if err == nil {
 		t.Fatal("status read a folder")
 	}
-	want := "the credentials file " + e.credPath + " is a folder, not a file"
+	want := "the credentials file " + e.credPath + " (AWS_SHARED_CREDENTIALS_FILE) is a folder, not a file"
 	if !strings.Contains(err.Error(), want) || strings.Count(err.Error(), e.credPath) != 1 {
 		t.Errorf("err = %q, want one mention of the path and %q", err, want)
 	}

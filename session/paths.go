@@ -19,6 +19,19 @@ func (m *Manager) Paths() (configFile, credentialsFile string) {
 	return configFile, credentialsFile
 }
 
+// pathSources name the environment variable that set each path Paths
+// returns, or "" for one that Config or the default set: messages name it,
+// since a stale AWS_SHARED_CREDENTIALS_FILE is easily forgotten.
+func (m *Manager) pathSources() (configFrom, credentialsFrom string) {
+	if m.cfg.ConfigFile == "" && os.Getenv("AWS_CONFIG_FILE") != "" {
+		configFrom = "AWS_CONFIG_FILE"
+	}
+	if m.cfg.CredentialsFile == "" && os.Getenv("AWS_SHARED_CREDENTIALS_FILE") != "" {
+		credentialsFrom = "AWS_SHARED_CREDENTIALS_FILE"
+	}
+	return configFrom, credentialsFrom
+}
+
 // sharedPath mirrors the SDKs: the env var wins, else ~/.aws/<name>. A
 // leading ~ is expanded as botocore does, so one setting serves both.
 func sharedPath(env, name string) string {

@@ -95,11 +95,14 @@ func (f *awsFiles) notMFA(name string) error {
 		return fmt.Errorf("%w yet: its long-term keys are in [%s] of %s, where the session would go: run %s to move them to [%s%s]",
 			ErrNotMFAProfile, name, f.credPath, setupCommand(name, needSerial == ""), name, permSuffix)
 	}
+	if err := f.devNullProblem(name); err != nil {
+		return sentence(ErrNotMFAProfile, "%w", err)
+	}
 	where := "it has no long-term keys"
 	if !f.exists(name) {
 		where = fmt.Sprintf("it is in neither %s nor %s", f.cfgPath, f.credPath)
 	}
-	return fmt.Errorf("%w: %s; %s", ErrNotMFAProfile, where, AddKeysAdvice(name, f.credPath))
+	return f.named(fmt.Errorf("%w: %s; %s", ErrNotMFAProfile, where, AddKeysAdvice(name, f.credPath)))
 }
 
 // AddKeysAdvice is how a profile with no long-term keys becomes an MFA
@@ -187,7 +190,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	case f.holdsSession(l):
 		p.Problem = sessionInLongTermError(l, f.credPath)
 	case !f.hasLongTermKeys(l):
-		p.Problem = noKeysError(x, l, f.credPath)
+		p.Problem = f.noKeysError(x, l)
 	case serial == "":
 		p.Problem = fmt.Errorf("no MFA device for %s: run %s with the ARN shown in the IAM console under Security credentials", x, setupCommand(x, true))
 	case !serialRE.MatchString(serial):
@@ -195,6 +198,8 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 	case f.botocoreRefusal() != nil:
 		// Last: the sentences above name the fix for this profile.
 		p.Problem = f.botocoreRefusal()
+	default:
+		p.Problem = f.stsEndpointProblem(x, l)
 	}
 	return p, true
 }
@@ -269,8 +274,26 @@ func sessionInLongTermError(l, credPath string) error {
 	return fmt.Errorf("[%s] in %s holds session credentials, and STS cannot start an MFA session from a session: put the IAM user's long-term keys (AKIA...) there", l, credPath)
 }
 
-func noKeysError(x, l, credPath string) error {
-	return fmt.Errorf("no long-term keys for %s: add the IAM user's aws_access_key_id and aws_secret_access_key to [%s] in %s", x, l, credPath)
+func (f *awsFiles) noKeysError(x, l string) error {
+	if err := f.devNullProblem(x); err != nil {
+		return err
+	}
+	return fmt.Errorf("no long-term keys for %s: add the IAM user's aws_access_key_id and aws_secret_access_key to [%s] in %s", x, l, f.credPlace())
+}
+
+// devNullProblem says, when the credentials file is /dev/null, that
+// profile x has no keys for that reason: adding them "to /dev/null" is no
+// advice. Otherwise nil.
+func (f *awsFiles) devNullProblem(x string) error {
+	if f.credPath != os.DevNull {
+		return nil
+	}
+	setting := f.credFrom
+	if setting == "" {
+		setting = "the credentials file setting"
+	}
+	return fmt.Errorf("no long-term keys for %s: the credentials file is %s, which holds no keys: point %s at your credentials file (or unset it), then try again",
+		x, f.credPlace(), setting)
 }
 
 func (f *awsFiles) hasLongTermKeys(l string) bool {

@@ -51,7 +51,7 @@ func (m *Manager) assumeRole(ctx context.Context, r RoleProfile, c Credentials) 
 	}
 	client, err := newSTS(ctx, r, c)
 	if err != nil {
-		return Credentials{}, fmt.Errorf("make STS client: %w", err)
+		return Credentials{}, err // its own sentence (the CA bundle)
 	}
 	timeout := m.cfg.Timeout
 	if timeout == 0 {

@@ -190,7 +190,7 @@ func planKeys(f *awsFiles, p *setupPlan, linked bool) error {
 	case f.holdsSession(l):
 		return sessionInLongTermError(l, f.credPath)
 	case !f.hasLongTermKeys(l):
-		return noKeysError(name, l, f.credPath)
+		return f.noKeysError(name, l)
 	}
 	return nil
 }

@@ -231,7 +231,12 @@ func (a *app) noProfiles(m *session.Manager, ov session.Overview) error {
 	for _, p := range plain {
 		notes = append(notes, statusNote{profile: p, text: ov.Advice[p]})
 	}
-	if len(plain) == 0 {
+	switch {
+	case len(plain) > 0:
+	case creds == os.DevNull:
+		// Keys cannot be added "to /dev/null".
+		notes = append(notes, statusNote{profile: "To make one", text: "point AWS_SHARED_CREDENTIALS_FILE at your credentials file (or unset it), since " + creds + " holds no keys"})
+	default:
 		notes = append(notes, statusNote{profile: "To make one", text: session.AddKeysAdvice("NAME", creds)})
 	}
 	writeNotes(out, notes, a.colorStdout(), a.stdoutWidth())

@@ -70,7 +70,7 @@ func (f *File) tryEdit(bi, bj int, cands []candidate, it intent) error {
 	case it.want == nil:
 		what = "remove " + it.key + " from [" + it.section + "]"
 	}
-	return fmt.Errorf("cannot %s safely: %v: %w", what, first, ErrUnsafeEdit)
+	return refused(ErrUnsafeEdit, "cannot %s safely: %v", what, first)
 }
 
 // checkEdit checks candidate c for blocks [bi, bj) with both readers and

@@ -38,7 +38,7 @@ func (f *File) KeyLines(section, key string) ([]int, error) {
 // before they write it.
 func CheckSplice(before, after *File, section string, want map[string]*string) error {
 	if err := checkWhole(before, after, section, want, false, true); err != nil {
-		return fmt.Errorf("the edit of [%s] would change how AWS readers see the file: %v: %w", section, err, ErrUnsafeEdit)
+		return refused(ErrUnsafeEdit, "the edit of [%s] would change how AWS readers see the file: %v", section, err)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package inifile
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -253,7 +252,7 @@ func span(start, n int) []int {
 }
 
 func duplicateErr(section string, n int) error {
-	return fmt.Errorf("section [%s] appears %d times in the file; merge them into one by hand: %w", section, n, ErrDuplicateSection)
+	return refused(ErrDuplicateSection, "section [%s] appears %d times in the file; merge them into one by hand", section, n)
 }
 
 // keyLinesIn marks the lines of key lk in block b (counted from its first
@@ -516,7 +515,7 @@ func terminate(l, eol string) string {
 
 func checkSection(section string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("section name %q %s: %w", section, why, ErrInvalid)
+		return refused(ErrInvalid, "section name %q %s", section, why)
 	}
 	if section == "" {
 		return bad("is empty")
@@ -535,12 +534,12 @@ func checkSection(section string) error {
 
 func checkKey(key string) error {
 	if key == "" {
-		return fmt.Errorf("empty key name: %w", ErrInvalid)
+		return refused(ErrInvalid, "empty key name")
 	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte("=:[]#;\"'", c) >= 0 {
-			return fmt.Errorf("key name %q may hold only printable ASCII other than = : [ ] # ; and quotes: %w", key, ErrInvalid)
+			return refused(ErrInvalid, "key name %q may hold only printable ASCII other than = : [ ] # ; and quotes", key)
 		}
 	}
 	return nil
@@ -550,7 +549,7 @@ func checkKey(key string) error {
 // byte. The messages never include the value: it may be a secret.
 func checkValue(section, key, value string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("value for %s in [%s] %s: %w", key, section, why, ErrInvalid)
+		return refused(ErrInvalid, "value for %s in [%s] %s", key, section, why)
 	}
 	switch {
 	case !utf8.ValidString(value):

@@ -149,3 +149,18 @@ func plainOSError(err error) string {
 	}
 	return err.Error()
 }
+
+// kindError is a sentence that errors.Is also finds kind in, without
+// kind's own words at its end ("...: unsafe edit").
+type kindError struct {
+	err  error // the sentence; it may wrap a cause with %w
+	kind error
+}
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
+
+// refused is fmt.Errorf(format, a...) that is also kind.
+func refused(kind error, format string, a ...any) error {
+	return &kindError{err: fmt.Errorf(format, a...), kind: kind}
+}

@@ -2,7 +2,6 @@ package inifile
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -28,11 +27,11 @@ func (f *File) Rename(section, from, to string) (bool, error) {
 	}
 	lf, lt := strings.ToLower(from), strings.ToLower(to)
 	if lf == lt {
-		return false, fmt.Errorf("rename %s to %s in [%s]: the names are the same key: %w", from, to, section, ErrInvalid)
+		return false, refused(ErrInvalid, "rename %s to %s in [%s]: the names are the same key", from, to, section)
 	}
 	b := a.fill(bi)
 	if keyIndex(b, lt) >= 0 {
-		return false, fmt.Errorf("[%s] already sets %s; rename %s by hand: %w", section, to, from, ErrInvalid)
+		return false, refused(ErrInvalid, "[%s] already sets %s; rename %s by hand", section, to, from)
 	}
 	ki := keyIndex(b, lf)
 	if ki < 0 {
@@ -51,7 +50,7 @@ func (f *File) Rename(section, from, to string) (bool, error) {
 		// botocore reads an indented line as part of the key above it, so
 		// renaming it would change another key's value there.
 		if indent > 0 && j > 1 || !strings.EqualFold(spelling, from) {
-			return false, fmt.Errorf("renaming %s in [%s] would change how AWS readers see the rest of the file; edit it by hand: %w", from, section, ErrUnsafeEdit)
+			return false, refused(ErrUnsafeEdit, "renaming %s in [%s] would change how AWS readers see the rest of the file; edit it by hand", from, section)
 		}
 		repl[j] = l[:indent] + to + l[indent+len(spelling):]
 		origin[j] = -1

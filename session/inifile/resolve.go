@@ -49,7 +49,7 @@ func resolveSymlinks(path string) (string, error) {
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
 			if len(todo) > 0 && !fi.IsDir() {
-				return "", newError(path, ErrNotRegular, nil, "cannot follow %s to its file: %s is not a folder", path, next)
+				return "", newError(path, ErrNotRegular, nil, "cannot use %s: %s is not a folder (it is a file), so nothing can be under it: correct the path", path, next)
 			}
 			resolved = next
 			continue
