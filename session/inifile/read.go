@@ -324,7 +324,7 @@ func unsettled(target string, s, prev *snapshot, missing string, bound time.Dura
 			target, bound)
 	}
 	return newError(target, ErrUnsettled, nil,
-		"%s kept changing for %s while awsmfa read it (another program is writing it without a lock), so awsmfa stopped and wrote nothing: try again",
+		"%s kept changing for %s while awsmfa read it (another program, the AWS CLI?, is writing it without a lock), so awsmfa stopped and wrote nothing: try again",
 		target, bound)
 }
 

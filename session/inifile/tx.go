@@ -225,7 +225,7 @@ func (t *Tx) Commit(ctx context.Context, edit func(*File) error) error {
 		return nil
 	}
 	return newError(t.target, ErrConflict, nil,
-		"%s kept changing while awsmfa wrote it (another program is writing it too), so awsmfa wrote nothing: try again", t.target)
+		"%s kept changing while awsmfa wrote it (another program, the AWS CLI?, is writing it without a lock), so awsmfa wrote nothing: try again", t.target)
 }
 
 // stillCurrent reports whether the file still holds what t.cur read. With
