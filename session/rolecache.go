@@ -141,3 +141,14 @@ func pruneRoleCache(dir, keep string) {
 		}
 	}
 }
+
+// RoleCacheDir is the folder of the cached role credentials. A UI watches
+// it to show their time left as soon as "awsmfa credential-process"
+// renews them; it may not exist yet.
+func (m *Manager) RoleCacheDir() (string, error) {
+	dir, err := m.cacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "roles"), nil
+}

@@ -7,7 +7,8 @@ import (
 )
 
 // SnapshotAndKeys is exactly Snapshot plus KeychainStatus(false), from one
-// read: keys in the file, in the keychain, missing, and a session.
+// read: keys in the file, in the keychain, missing, a session, and the
+// role profiles that lean on them.
 func TestSnapshotAndKeysAgreesWithTheTwoReads(t *testing.T) {
 	exp := time.Now().Add(3 * time.Hour).UTC().Format(time.RFC3339)
 	e := newEnv(t, `[profile aPerm]
@@ -16,6 +17,9 @@ mfa_serial = arn:aws:iam::123456789012:mfa/a
 mfa_serial = arn:aws:iam::123456789012:mfa/b
 [profile cPerm]
 mfa_serial = arn:aws:iam::123456789012:mfa/c
+[profile prod-admin]
+role_arn = arn:aws:iam::222233334444:role/admin
+source_profile = aPerm
 `, `[aPerm]
 aws_access_key_id = KEYID
 aws_secret_access_key = SECRET
@@ -40,6 +44,9 @@ region = us-east-1
 	wantKeys, err := e.m.KeychainStatus(false)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(snap.Roles) != 1 || snap.Roles[0].Role.MFAProfile != "a" || !snap.Roles[0].Ready {
+		t.Errorf("roles %+v, want prod-admin ready on a's session", snap.Roles)
 	}
 	if !reflect.DeepEqual(snap, wantSnap) {
 		t.Errorf("snapshot\n%+v\nwant\n%+v", snap, wantSnap)
