@@ -2,12 +2,14 @@ package tray
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
@@ -81,7 +83,10 @@ type Config struct {
 	Core      Core
 	Dialogs   Dialogs
 	Tray      Tray
-	Notifier  session.Notifier // nil: no notifications
+	// Notices shows notices and reports their Renew back; nil means
+	// Notifier's plain banners (nil too: no notifications).
+	Notices   Notices
+	Notifier  session.Notifier
 	Autostart Autostart        // nil: the checkbox says unavailable
 	Exe       string           // the binary "Start at login" points at
 	Clock     session.Clock    // nil: the wall clock
@@ -115,6 +120,10 @@ type Config struct {
 	Logger *slog.Logger
 	// NotifyTimeout bounds one notification call; 0 means 5s.
 	NotifyTimeout time.Duration
+	// RoleCache is the folder of the cached role credentials, watched
+	// with the files so a role's time left shows once credential-process
+	// renews it; "" means none.
+	RoleCache string
 }
 
 // App is the tray's state and its event loop.
@@ -132,7 +141,9 @@ type App struct {
 	fileSig   string // statSignature of files just before that read
 	warnOff   bool   // a read disagreed with warn; logged once
 	auto      AutostartState
-	logins    map[string]loginPhase // profiles whose login flow is running
+	logins    map[string]*loginRun // profiles whose login flow is running
+	renewed   map[alertKey]bool    // mfa_process sessions renewed (or tried) without asking
+	requests  []LoginRequested     // channel requests that came before the first read
 	imports   map[string]bool       // profiles whose keychain move is running
 	keys      map[string]session.KeyLocation
 	alerts    *session.Alerts
@@ -145,18 +156,20 @@ type App struct {
 	// loadingC fires when the first read is slow: the menu then says it
 	// is reading.
 	loadingC <-chan time.Time
+	// rerender asks handle to render once more after the event (a login
+	// that render itself started).
+	rerender bool
+	runCtx   context.Context // Run's, for the logins render starts
 
 	work sync.WaitGroup // login, logout and keychain goroutines
+
+	notices Notices
+	nq      *noticeQueue
+	waiters atomic.Uint64 // ids of channel requests
 
 	// handled, when set (tests), is called after each event is handled.
 	handled func(Event)
 }
-
-// Hints shown in the code dialog when asking again.
-const (
-	HintNotSixDigits = "The code is 6 digits: type the 6 digits your MFA device shows."
-	HintRejected     = "That code was not accepted, wait for the next code."
-)
 
 // New returns an App; call Run to start it.
 func New(cfg Config) *App {
@@ -172,15 +185,22 @@ func New(cfg Config) *App {
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 5 * time.Second
 	}
+	notices := cfg.Notices
+	if notices == nil && cfg.Notifier != nil {
+		notices = PlainNotices{N: cfg.Notifier}
+	}
 	return &App{
 		cfg:     cfg,
 		log:     cfg.Logger,
 		events:  make(chan Event, 64),
 		done:    make(chan struct{}),
-		logins:  map[string]loginPhase{},
+		logins:  map[string]*loginRun{},
+		renewed: map[alertKey]bool{},
 		imports: map[string]bool{},
 		alerts:  session.NewAlerts(cfg.NotifyBefore),
 		warn:    stateWindow(cfg),
+		notices: notices,
+		nq:      newNoticeQueue(),
 	}
 }
 
@@ -196,6 +216,7 @@ func (a *App) Post(ev Event) {
 // after canceling any open dialog and waiting briefly for it to close.
 func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
+	a.runCtx = ctx
 	defer func() {
 		cancel()
 		a.waitWork(3 * time.Second)
@@ -203,6 +224,12 @@ func (a *App) Run(ctx context.Context) error {
 	}()
 	cfgFile, credFile := a.cfg.Core.Paths()
 	a.files = []string{cfgFile, credFile}
+	if a.cfg.RoleCache != "" {
+		a.files = append(a.files, a.cfg.RoleCache+string(filepath.Separator))
+	}
+	if a.notices != nil {
+		go a.nq.run(ctx, a.cfg.NotifyTimeout, func(err error) { a.log.Warn("notification failed", "err", err) })
+	}
 	if a.cfg.WatchFiles {
 		go func() {
 			err := WatchFiles(ctx, a.files, func() { a.Post(FilesChanged{}) }, a.log)
@@ -254,6 +281,8 @@ func (a *App) step(ctx context.Context) (quit bool) {
 		return false
 	case ev := <-a.events:
 		return a.handle(ctx, ev)
+	case ev := <-a.noticeEvents():
+		return a.handle(ctx, ev)
 	case <-wake:
 		return a.handle(ctx, Tick{})
 	}
@@ -264,6 +293,11 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	if a.handled != nil {
 		defer a.handled(ev)
 	}
+	defer func() {
+		if a.rerender && !quit {
+			a.render()
+		}
+	}()
 	switch ev := ev.(type) {
 	case Quit:
 		a.log.Info("quit clicked")
@@ -279,9 +313,12 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		}
 	case ReadDone:
 		a.finishRead(ev)
+		if a.reads.loaded && len(a.requests) > 0 {
+			a.startRequests(ctx)
+		}
 	case LoginProgress:
-		if _, ok := a.logins[ev.Profile]; ok {
-			a.logins[ev.Profile] = ev.Phase
+		if run, ok := a.logins[ev.Profile]; ok && run.phase != ev.Phase {
+			run.phase = ev.Phase
 			a.render()
 		}
 	case FilesChanged:
@@ -291,21 +328,25 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		a.readAutostart()
 		a.reload()
 	case LoginClicked:
-		a.startLogin(ctx, ev.Profile)
+		a.log.Info("login clicked", "profile", ev.Profile, "for", ev.For)
+		a.startLogin(ctx, ev.Profile, loginOrigin{user: true, forRole: ev.For})
+	case RoleClicked:
+		a.roleClicked(ctx, ev.Role)
+	case LoginRequested:
+		a.loginRequested(ctx, ev)
+	case LoginRequestGone:
+		a.loginRequestGone(ev)
 	case LoginDone:
-		delete(a.logins, ev.Profile)
-		switch {
-		case ev.Err != nil:
-			a.log.Info("login failed", "profile", ev.Profile, "err", ev.Err)
-		case ev.Canceled:
-			a.log.Info("login canceled", "profile", ev.Profile)
-		default:
-			a.log.Info("logged in", "profile", ev.Profile, "until", ev.Session.Expiration.UTC().Format(time.RFC3339))
-			a.notify(fmt.Sprintf("%s: logged in until %s", ev.Profile, a.clockTime(ev.Session.Expiration)),
-				a.loginHint(ev.Profile))
-		}
+		a.finishLogin(ev)
 		a.render() // "logging in…" ends at once; the read follows
 		a.reload()
+	case NoticeActed:
+		a.log.Info("notice action", "key", ev.Key, "action", ev.Action)
+		if ev.Then != nil {
+			return a.handle(ctx, ev.Then)
+		}
+	case NoticeClosed:
+		a.log.Debug("notice closed", "key", ev.Key, "reason", ev.Reason)
 	case LogoutClicked:
 		a.startLogout(ev.Profile)
 	case LogoutAll:
@@ -352,11 +393,16 @@ func (a *App) checkWindow(snap session.Snapshot) {
 // expiry notices now due and shows the menu. It reads no file, so a
 // laptop that slept past an expiry sees it on the first tick after waking.
 func (a *App) render() {
+	a.rerender = false
 	if a.snapErr == nil && a.reads.loaded {
 		moveTo(&a.snap, a.cfg.Clock.Now(), a.warn)
+		renewing := a.startRenewals()
 		for _, n := range a.dueNotices() {
+			if n.Kind == session.NoticeExpiring && renewing[n.Profile] {
+				continue // renewed without asking; a failure says so
+			}
 			a.log.Info("expiry notice", "profile", n.Profile)
-			a.notify(n.Title, n.Body)
+			a.show(expiryNotice(n))
 		}
 	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
@@ -436,28 +482,6 @@ func (a *App) status(name string) (session.Status, bool) {
 	return session.Status{}, false
 }
 
-// startLogin runs the dialog flow for one profile in its own goroutine. A
-// second click while that profile's flow is running is ignored, so
-// dialogs never stack.
-func (a *App) startLogin(ctx context.Context, name string) {
-	if phase, ok := a.logins[name]; ok {
-		if phase == phaseAsking {
-			a.raise(name)
-			return
-		}
-		a.log.Info("login already at STS; click ignored", "profile", name)
-		return
-	}
-	st, ok := a.status(name)
-	if !ok {
-		a.log.Warn("login clicked for an unknown profile", "profile", name)
-		return
-	}
-	a.logins[name] = phaseAsking
-	a.log.Info("login clicked", "profile", name)
-	a.goPost(func() Event { return a.loginFlow(ctx, st) })
-}
-
 // goPost runs flow off the loop and posts the event it returns. On the way
 // out, Run waits a little for these goroutines (waitWork).
 func (a *App) goPost(flow func() Event) {
@@ -466,63 +490,6 @@ func (a *App) goPost(flow func() Event) {
 		defer a.work.Done()
 		a.Post(flow())
 	}()
-}
-
-// loginFlow asks for the code until it is accepted, the user cancels, or
-// another error is shown.
-func (a *App) loginFlow(ctx context.Context, st session.Status) LoginDone {
-	name := st.Profile.Name
-	done := LoginDone{Profile: name}
-	title := a.cfg.Locale.Text("awsmfa" + a.cfg.Locale.Dash() + name)
-	if p := st.Profile.Problem; p != nil {
-		a.showError(ctx, title, p.Error())
-		done.Err = p
-		return done
-	}
-	hint := ""
-	for {
-		text := hint
-		if a.cfg.CodeHint != nil {
-			text = joinLines(hint, a.cfg.CodeHint(name))
-		}
-		code, err := a.cfg.Dialogs.AskCode(ctx, name, st.Profile.Serial, a.cfg.Locale.Text(text))
-		if errors.Is(err, session.ErrCanceled) || ctx.Err() != nil {
-			done.Canceled = true
-			return done
-		}
-		if err != nil {
-			// The dialog itself failed (no zenity binary, no display): an
-			// error dialog would fail too, so say it in a notification.
-			a.notify(name+": cannot ask for the MFA code", err.Error())
-			done.Err = fmt.Errorf("code dialog: %w", err)
-			return done
-		}
-		code = strings.Join(strings.Fields(code), "") // "123 456" is fine
-		if session.ValidateTokenCode(code) != nil {
-			a.log.Info("entry is not 6 digits; asking again", "profile", name)
-			hint = HintNotSixDigits
-			continue
-		}
-		a.Post(LoginProgress{Profile: name, Phase: phaseCalling})
-		sess, err := a.cfg.Core.Login(ctx, name, session.LoginOptions{TokenCode: code, Force: true})
-		if ctx.Err() != nil {
-			done.Canceled = true
-			return done
-		}
-		if codeRejected(err) {
-			a.log.Info("code not accepted; asking again", "profile", name)
-			hint = HintRejected
-			a.Post(LoginProgress{Profile: name, Phase: phaseAsking})
-			continue
-		}
-		if err != nil {
-			a.showError(ctx, title, err.Error())
-			done.Err = err
-			return done
-		}
-		done.Session = sess
-		return done
-	}
 }
 
 func (a *App) showError(ctx context.Context, title, text string) {
@@ -562,9 +529,12 @@ func (a *App) finishLogout(ev LogoutDone) {
 	a.log.Info("logged out", "profiles", strings.Join(ev.Profiles, ","))
 	switch {
 	case len(ev.Profiles) == 1:
-		a.notify(ev.Profiles[0]+": logged out", session.RevocationNote)
+		a.show(Notice{Key: ProfileKey(ev.Profiles[0]), Title: ev.Profiles[0] + ": logged out", Body: session.RevocationNote})
 	case len(ev.Profiles) > 1:
-		a.notify(fmt.Sprintf("Logged out of %d profiles", len(ev.Profiles)), session.RevocationNote)
+		for _, p := range ev.Profiles {
+			a.dismiss(ProfileKey(p)) // a warning about a session that is gone
+		}
+		a.show(Notice{Key: keyLogoutAll, Title: fmt.Sprintf("Logged out of %d profiles", len(ev.Profiles)), Body: session.RevocationNote})
 	}
 }
 
@@ -609,27 +579,43 @@ func (a *App) toggleAutostart() {
 	a.readAutostart()
 }
 
-// notify sends a notification off the loop, bounded by a timeout: a
-// missing or hung notification service must never stall the menu.
-func (a *App) notify(title, body string) {
-	n := a.cfg.Notifier
-	if n == nil {
+// notify shows a notice about nothing in particular (it replaces none).
+func (a *App) notify(title, body string) { a.show(Notice{Title: title, Body: body}) }
+
+// show queues n: notices are sent off the loop, in order, each bounded by
+// a timeout, so a missing or hung notification service never stalls the
+// menu. Any goroutine may call it.
+func (a *App) show(n Notice) {
+	if a.notices == nil {
 		return
 	}
-	title, body = a.cfg.Locale.Text(title), a.cfg.Locale.Text(body)
-	a.log.Info("notify", "title", title)
-	go func() {
-		res := make(chan error, 1)
-		go func() { res <- n.Notify(title, body) }()
-		select {
-		case err := <-res:
-			if err != nil {
-				a.log.Warn("notification failed", "err", err)
-			}
-		case <-time.After(a.cfg.NotifyTimeout):
-			a.log.Warn("notification timed out")
-		}
-	}()
+	loc := a.cfg.Locale
+	n.Title, n.Body = loc.Text(n.Title), loc.Text(n.Body)
+	n.Actions = slices.Clone(n.Actions)
+	for i := range n.Actions {
+		n.Actions[i].Label = loc.Text(n.Actions[i].Label)
+	}
+	a.log.Info("notify", "title", n.Title, "key", n.Key, "stays", n.Stay)
+	ns := a.notices
+	a.nq.push(func(ctx context.Context) error { return ns.Show(ctx, n) })
+}
+
+// dismiss takes down the notice shown under key. Any goroutine may call it.
+func (a *App) dismiss(key string) {
+	if a.notices == nil {
+		return
+	}
+	ns := a.notices
+	a.nq.push(func(ctx context.Context) error { return ns.Dismiss(ctx, key) })
+}
+
+// noticeEvents is the channel of what the user did with our notices (nil,
+// which never fires, without any).
+func (a *App) noticeEvents() <-chan Event {
+	if a.notices == nil {
+		return nil
+	}
+	return a.notices.Events()
 }
 
 // waitWork waits for the goPost goroutines, at most d.

@@ -41,6 +41,8 @@ type fakeCore struct {
 	profiles []session.Profile
 	sessions map[string]time.Time // profile -> expiration
 	login    func(name, code string) (session.Session, error)
+	mfaCode  func(ctx context.Context, name string) (string, error) // mfa_process
+	roles    []session.RoleStatus
 	logins   []string // "name:code" per Login call
 	logouts  []string
 
@@ -111,17 +113,77 @@ func (c *fakeCore) Snapshot() (session.Snapshot, error) {
 		}
 		s.Profiles = append(s.Profiles, st)
 	}
+	s.Roles = append([]session.RoleStatus(nil), c.roles...)
 	return s, nil
 }
 
+// Login plays the core's conversation (session/conversation.go): the
+// code from mfaCode for a profile with mfa_process (Touch told while it
+// runs), else from opts.Prompt, asked again with the core's reason up to
+// session.MaxCodeAttempts answers. TestTrayAsksAsTheCoreDoes holds the
+// tray to the real core.
 func (c *fakeCore) Login(ctx context.Context, name string, opts session.LoginOptions) (session.Session, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if !opts.Force {
 		return session.Session{}, errors.New("tray must force: Login always renews")
 	}
-	c.logins = append(c.logins, name+":"+opts.TokenCode)
-	return c.login(name, opts.TokenCode)
+	c.mu.Lock()
+	var p session.Profile
+	for _, q := range c.profiles {
+		if q.Name == name {
+			p = q
+		}
+	}
+	mfa := c.mfaCode
+	c.mu.Unlock()
+	if p.HasMFAProcess {
+		var stop func()
+		if opts.Touch != nil {
+			stop = opts.Touch(name)
+		}
+		code, err := mfa(ctx, name)
+		if stop != nil {
+			stop()
+		}
+		if err != nil {
+			return session.Session{}, err
+		}
+		return c.try(name, code)
+	}
+	if opts.Prompt == nil {
+		return session.Session{}, fmt.Errorf("no MFA code for %s", name)
+	}
+	req := session.CodeRequest{Profile: name, Serial: p.Serial}
+	for answer := 1; ; answer++ {
+		req.Attempt = answer
+		code, err := opts.Prompt(ctx, req)
+		if err != nil || ctx.Err() != nil {
+			return session.Session{}, session.ErrCanceled
+		}
+		code = session.NormalizeCode(code)
+		if code == "" {
+			return session.Session{}, session.ErrCanceled
+		}
+		switch {
+		case session.ValidateTokenCode(code) != nil:
+			req.Reason = session.AskMalformed
+		default:
+			sess, err := c.try(name, code)
+			if !errors.Is(err, session.ErrCodeRejected) {
+				return sess, err
+			}
+			req.Reason = session.AskRejected
+		}
+		if answer == session.MaxCodeAttempts {
+			return session.Session{}, fmt.Errorf("%d MFA codes in a row were not accepted for %s: %w", answer, name, session.ErrCodeRejected)
+		}
+	}
+}
+
+func (c *fakeCore) try(name, code string) (session.Session, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.logins = append(c.logins, name+":"+code)
+	return c.login(name, code)
 }
 
 func (c *fakeCore) Logout(name string) (bool, error) {
@@ -575,7 +637,7 @@ func TestLoginReasksOnBadEntry(t *testing.T) {
 	h.click("login:myaccount")
 	h.ask().reply <- answer{code: "12ab56"}
 	a := h.ask()
-	if a.hint != HintNotSixDigits {
+	if a.hint != session.AskMalformed.Hint() {
 		t.Errorf("hint %q", a.hint)
 	}
 	if logins, _ := h.core.calls(); len(logins) != 0 {
@@ -583,7 +645,7 @@ func TestLoginReasksOnBadEntry(t *testing.T) {
 	}
 	a.reply <- answer{code: "12345"}
 	a = h.ask()
-	if a.hint != HintNotSixDigits {
+	if a.hint != session.AskMalformed.Hint() {
 		t.Errorf("hint after short code %q", a.hint)
 	}
 	a.reply <- answer{code: "654321"}
@@ -861,7 +923,7 @@ func TestDemoCodeHint(t *testing.T) {
 	}
 	a.reply <- answer{code: "1"}
 	a = h.ask()
-	if a.hint != HintNotSixDigits+"\nDemo: the current code is 123456." {
+	if a.hint != session.AskMalformed.Hint()+"\nDemo: the current code is 123456." {
 		t.Errorf("hint %q", a.hint)
 	}
 	a.reply <- answer{err: session.ErrCanceled}

@@ -12,7 +12,14 @@ type Event interface{ event() }
 
 // Clicks on menu items.
 type (
-	LoginClicked    struct{ Profile string }
+	// LoginClicked is "Login X" (or X's status line, or a notice's Renew);
+	// For names the role profile whose row was clicked, for the dialog.
+	LoginClicked struct {
+		Profile string
+		For     string
+	}
+	// RoleClicked is a role profile's row: "Login X" for its MFA profile.
+	RoleClicked     struct{ Role string }
 	LogoutClicked   struct{ Profile string }
 	LogoutAll       struct{}
 	KeychainClicked struct{ Profile string } // "Move X keys to keychain…"
@@ -33,6 +40,7 @@ type LoginDone struct {
 	Session  session.Session // set on success
 	Err      error           // set on failure (already shown to the user)
 	Canceled bool            // the user backed out, or the app is quitting
+	Auto     bool            // an mfa_process renewal nobody asked for
 }
 
 // LogoutDone is posted when a logout finishes off the loop.
@@ -52,6 +60,7 @@ type KeychainDone struct {
 }
 
 func (LoginClicked) event()    {}
+func (RoleClicked) event()     {}
 func (LogoutClicked) event()   {}
 func (LogoutAll) event()       {}
 func (ToggleAutostart) event() {}
@@ -90,6 +99,9 @@ func EventForClick(id string) (Event, bool) {
 	}
 	if p, ok := strings.CutPrefix(id, IDKeychainPrefix); ok && p != "" {
 		return KeychainClicked{Profile: p}, true
+	}
+	if r, ok := strings.CutPrefix(id, IDRolePrefix); ok && r != "" {
+		return RoleClicked{Role: r}, true
 	}
 	return nil, false
 }

@@ -25,8 +25,8 @@ func (LoginProgress) event() {}
 // loggingIn is the set of profiles whose code is at STS.
 func (a *App) loggingIn() map[string]bool {
 	var out map[string]bool
-	for p, ph := range a.logins {
-		if ph == phaseCalling {
+	for p, run := range a.logins {
+		if run.phase == phaseCalling {
 			if out == nil {
 				out = map[string]bool{}
 			}

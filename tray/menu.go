@@ -206,8 +206,9 @@ type MenuOptions struct {
 
 // LabelCache remembers, per profile, the texts BuildMenu made for it.
 type LabelCache struct {
-	loc locale.Locale
-	m   map[string]*profileTexts
+	loc   locale.Locale
+	m     map[string]*profileTexts
+	roles map[string]*roleText
 }
 
 type profileTexts struct {
@@ -233,6 +234,9 @@ func (c *LabelCache) texts(name string, loc locale.Locale) *profileTexts {
 		return newTexts(name, loc)
 	}
 	if c.m == nil || c.loc != loc {
+		if c.loc != loc {
+			c.roles = nil
+		}
 		c.m, c.loc = map[string]*profileTexts{}, loc
 	}
 	t, ok := c.m[name]
@@ -243,10 +247,14 @@ func (c *LabelCache) texts(name string, loc locale.Locale) *profileTexts {
 	return t
 }
 
-// Trim forgets the profiles not in keep, once it holds many more.
-func (c *LabelCache) Trim(keep int) {
+// Trim forgets the profiles (and roles) not in keep, once it holds many
+// more.
+func (c *LabelCache) Trim(keep, keepRoles int) {
 	if c != nil && len(c.m) > 2*keep+16 {
 		c.m = nil
+	}
+	if c != nil && len(c.roles) > 2*keepRoles+16 {
+		c.roles = nil
 	}
 }
 
@@ -297,6 +305,7 @@ const (
 func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	loc := opts.Locale
 	profiles := naturalOrder(s.Profiles)
+	roles := groupRoles(s, profiles)
 	m := Menu{Items: make([]Item, 0, 8+5*min(len(profiles), FlatLimit+1))}
 	add := func(it Item) { m.Items = append(m.Items, it) }
 
@@ -313,13 +322,22 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		add(Item{ID: IDNone, Label: LabelNoProfiles})
 		add(Item{ID: IDSetupHint, Label: LabelSetupHint})
 		add(Item{ID: IDSepPrefix + IDNone, Kind: KindSeparator})
-	case len(profiles) <= FlatLimit:
+		if len(roles.orphan) > 0 {
+			m.Items = append(m.Items, roleRows(roles.orphan, opts)...)
+			add(Item{ID: IDSepPrefix + IDRolesUnattached, Kind: KindSeparator})
+		}
+	case flatFits(len(profiles), len(s.Roles)):
 		for _, st := range profiles {
 			anySession = anySession || st.HasSession
 			add(profileRow(st, opts, IDStatusPrefix))
 			acts := profileActions(st, opts)
 			m.Items = append(m.Items, acts[:]...)
+			m.Items = append(m.Items, roleRows(roles.by[st.Profile.Name], opts)...)
 			add(Item{ID: IDSepPrefix + st.Profile.Name, Kind: KindSeparator})
+		}
+		if len(roles.orphan) > 0 {
+			m.Items = append(m.Items, roleRows(roles.orphan, opts)...)
+			add(Item{ID: IDSepPrefix + IDRolesUnattached, Kind: KindSeparator})
 		}
 	default:
 		rows := make([]Item, len(profiles))
@@ -330,12 +348,24 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			n := len(kids)
 			acts := profileActions(st, opts)
 			kids = append(kids, acts[:]...)
+			if rs := roles.by[st.Profile.Name]; len(rs) > 0 {
+				kids = append(kids, Item{ID: IDSepPrefix + IDRolePrefix + st.Profile.Name, Kind: KindSeparator})
+				kids = append(kids, roleRows(rs, opts)...)
+			}
 			rows[i].Children = kids[n:len(kids):len(kids)]
 		}
 		if len(profiles) > GroupAbove {
 			rows = groupRows(profiles, rows, loc)
 		}
 		m.Items = append(m.Items, rows...)
+		if n := len(roles.orphan); n > 0 {
+			label := strconv.Itoa(n) + " role profiles need setup"
+			if n == 1 {
+				label = "1 role profile needs setup"
+			}
+			m.Items = append(m.Items, Item{ID: IDRolesUnattached, Label: label, Enabled: true,
+				Children: roleRows(roles.orphan, opts)})
+		}
 		add(Item{ID: IDSepPrefix + "-profiles", Kind: KindSeparator})
 	}
 

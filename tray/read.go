@@ -129,7 +129,8 @@ func (a *App) applyRead(ev ReadDone) {
 		a.keys[l.Profile] = l
 		a.stores[l.Profile] = l.Store
 	}
-	a.labels.Trim(len(snap.Profiles))
+	a.labels.Trim(len(snap.Profiles), len(snap.Roles))
+	a.pruneRenewed()
 }
 
 // stale reports whether a tick must read the files: the last read failed,

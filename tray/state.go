@@ -20,12 +20,14 @@ func statusAt(st session.Status, now time.Time, warn time.Duration) session.Stat
 	return st
 }
 
-// moveTo brings every status in s to now, in place.
+// moveTo brings every status in s to now, in place, and the role
+// profiles with them.
 func moveTo(s *session.Snapshot, now time.Time, warn time.Duration) {
 	s.Taken = now
 	for i := range s.Profiles {
 		s.Profiles[i] = statusAt(s.Profiles[i], now, warn)
 	}
+	moveRoles(s, now)
 }
 
 // stateWindow is the core's expiring window as Config describes it.

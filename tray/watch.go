@@ -28,17 +28,24 @@ const (
 // changed, until ctx ends. It watches the files' folders, not the files:
 // editors and our own writer replace a file by renaming a new one over it,
 // which a watch on the old file would miss. Symlinked files are watched at
-// their target too.
+// their target too. An entry ending in a path separator is a folder any
+// of whose files counts (the role credentials' cache).
 func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.Logger) error {
-	w := &watcher{files: map[string]bool{}, dirs: map[string]bool{}, anc: map[string]bool{}, log: log}
+	w := &watcher{files: map[string]bool{}, trees: map[string]bool{}, dirs: map[string]bool{}, anc: map[string]bool{}, log: log}
 	for _, f := range files {
 		if f == "" {
 			continue
 		}
+		tree := strings.HasSuffix(f, string(filepath.Separator))
 		if abs, err := filepath.Abs(f); err == nil {
 			f = abs
 		}
-		w.files[filepath.Clean(f)] = true
+		if f = filepath.Clean(f); tree {
+			w.trees[f] = true
+			w.dirs[f] = false
+			continue
+		}
+		w.files[f] = true
 	}
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -93,7 +100,7 @@ func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.L
 				w.arm()
 				timer.Reset(debounce)
 			}
-			if w.files[name] {
+			if w.files[name] || w.trees[filepath.Dir(name)] {
 				timer.Reset(debounce)
 			}
 			if ev.Has(fsnotify.Create|fsnotify.Rename) && w.onPath(name) {
@@ -125,6 +132,7 @@ func WatchFiles(ctx context.Context, files []string, changed func(), log *slog.L
 type watcher struct {
 	fs    *fsnotify.Watcher
 	files map[string]bool // the files and their symlink targets
+	trees map[string]bool // folders any file of which counts
 	dirs  map[string]bool // folder -> watched
 	anc   map[string]bool // folders above a missing one, watched until it exists
 	log   *slog.Logger
@@ -205,7 +213,7 @@ func (w *watcher) unwatched() bool {
 
 // signature changes when any file appears, goes, or changes size or time.
 func (w *watcher) signature() string {
-	return statSignature(slices.Sorted(maps.Keys(w.files)))
+	return statSignature(slices.Sorted(maps.Keys(w.files))) + statSignature(slices.Sorted(maps.Keys(w.trees)))
 }
 
 // statSignature changes when one of files appears, goes, or changes size

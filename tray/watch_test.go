@@ -151,3 +151,29 @@ func drain(ch <-chan struct{}) {
 		}
 	}
 }
+
+// The role credentials' cache: a folder entry (ending in a separator)
+// counts any file in it, and its creation after the watch began.
+func TestWatchFolderEntry(t *testing.T) {
+	home := t.TempDir()
+	cred := filepath.Join(home, "credentials")
+	if err := os.WriteFile(cred, []byte("[a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	roles := filepath.Join(home, "cache", "awsmfa", "roles")
+	ch := startWatch(t, cred, roles+string(filepath.Separator))
+	armed(t, ch, cred)
+	if err := os.MkdirAll(roles, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "making the roles folder")
+	drain(ch)
+	tmp := filepath.Join(roles, ".prod-admin.tmp")
+	if err := os.WriteFile(tmp, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(roles, "prod-admin-x.json")); err != nil {
+		t.Fatal(err)
+	}
+	waitChange(t, ch, "a role's credentials renamed into the folder")
+}
