@@ -80,16 +80,16 @@ type Tray interface {
 
 // Config wires an App. Core, Dialogs and Tray are required.
 type Config struct {
-	Core      Core
-	Dialogs   Dialogs
-	Tray      Tray
+	Core    Core
+	Dialogs Dialogs
+	Tray    Tray
 	// Notices shows notices and reports their Renew back; nil means
 	// Notifier's plain banners (nil too: no notifications).
 	Notices   Notices
 	Notifier  session.Notifier
-	Autostart Autostart        // nil: the checkbox says unavailable
-	Exe       string           // the binary "Start at login" points at
-	Clock     session.Clock    // nil: the wall clock
+	Autostart Autostart     // nil: the checkbox says unavailable
+	Exe       string        // the binary "Start at login" points at
+	Clock     session.Clock // nil: the wall clock
 	Locale    locale.Locale
 	// NotifyBefore is how long before expiry the warning fires; 0 turns
 	// the warning off.
@@ -144,7 +144,7 @@ type App struct {
 	logins    map[string]*loginRun // profiles whose login flow is running
 	renewed   map[alertKey]bool    // mfa_process sessions renewed (or tried) without asking
 	requests  []LoginRequested     // channel requests that came before the first read
-	imports   map[string]bool       // profiles whose keychain move is running
+	imports   map[string]bool      // profiles whose keychain move is running
 	keys      map[string]session.KeyLocation
 	alerts    *session.Alerts
 	lastShape uint64
