@@ -660,8 +660,12 @@ func joinLines(a, b string) string {
 }
 
 // capitalize starts a core error sentence with a capital for display.
+// A first word that is a key name (mfa_process, role_arn) stays as it is.
 func capitalize(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	if w, _, _ := strings.Cut(s, " "); strings.Contains(w, "_") {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
