@@ -303,6 +303,7 @@ type answerYes struct {
 }
 
 type fakeDialogs struct {
+	hold     chan struct{} // when set, a canceled dialog waits for it to close
 	asks     chan *ask
 	errors   chan shownError
 	confirms chan *confirm
@@ -332,6 +333,9 @@ func (d *fakeDialogs) AskCode(ctx context.Context, profile, serial, hint string)
 	case r := <-a.reply:
 		return r.code, r.err
 	case <-ctx.Done():
+		if d.hold != nil {
+			<-d.hold // a dialog slow to close
+		}
 		return "", fmt.Errorf("dialog: %w", session.ErrCanceled)
 	}
 }

@@ -30,6 +30,10 @@ type loginRun struct {
 	// waiters are the channel requests to answer when it ends.
 	waiters map[uint64]chan<- error
 	roles   *roleNames
+	// closing: its dialog is being closed (the process that asked left);
+	// then, if a person asked meanwhile, again starts a fresh login.
+	closing bool
+	again   *loginOrigin
 }
 
 // roleNames are the role profiles a login is for; the dialog names them.
@@ -70,6 +74,14 @@ type loginOrigin struct {
 // channel request waits for its end.
 func (a *App) startLogin(ctx context.Context, name string, o loginOrigin) {
 	if run, ok := a.logins[name]; ok {
+		if run.closing {
+			// Its dialog is going away: this asker gets a new one.
+			if run.again == nil || o.user {
+				o := o
+				run.again = &o
+			}
+			return
+		}
 		run.roles.add(o.forRole)
 		switch {
 		case o.reply != nil:
@@ -172,6 +184,9 @@ func (a *App) finishLogin(ev LoginDone) {
 	delete(a.logins, ev.Profile)
 	if run != nil {
 		run.cancel()
+		if a := run.again; a != nil && !ev.Canceled && a.reply != nil {
+			run.waiters[a.id] = a.reply // it ended well after all
+		}
 		var answer error
 		switch {
 		case ev.Canceled:
@@ -184,6 +199,11 @@ func (a *App) finishLogin(ev LoginDone) {
 		}
 	}
 	name := ev.Profile
+	if run != nil && run.again != nil && ev.Canceled {
+		a.log.Info("asked again while the dialog closed; opening a new one", "profile", name)
+		a.startLogin(a.runCtx, name, *run.again)
+		return
+	}
 	switch {
 	case ev.Err != nil && ev.Auto:
 		a.log.Warn("renewing without asking failed", "profile", name, "err", ev.Err)

@@ -107,12 +107,17 @@ func (a *App) loginRequestGone(ev LoginRequestGone) {
 	if !ok {
 		return
 	}
+	if run.again != nil && run.again.reply != nil && run.again.id == ev.ID {
+		run.again = nil
+		return
+	}
 	if _, ok := run.waiters[ev.ID]; !ok {
 		return
 	}
 	delete(run.waiters, ev.ID)
 	if len(run.waiters) == 0 && !run.user && !run.auto && run.phase == phaseAsking {
 		a.log.Info("the process that asked for the login gave up; closing its dialog", "profile", ev.Profile)
+		run.closing = true
 		run.cancel()
 	}
 }

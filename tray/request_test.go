@@ -150,3 +150,29 @@ func TestRequestBeforeFirstRead(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A click while a dialog closes (the process that asked left) opens a new
+// dialog once the old one is gone, instead of raising one that is going.
+func TestClickWhileTheDialogCloses(t *testing.T) {
+	h := newHarness(t, "myaccount")
+	h.start(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := requestAsync(h, ctx, "myaccount", "prod-admin")
+	a := h.ask()
+	handledEvent[LoginRequested](h, "request")
+	// Hold the dialog open past the cancel, as zenity takes a moment to go.
+	h.dlg.hold = make(chan struct{})
+	cancel()
+	await(h, r, "request gone")
+	handledEvent[LoginRequestGone](h, "gone")
+	h.click("login:myaccount")
+	handledEvent[LoginClicked](h, "click")
+	close(h.dlg.hold)
+	<-a.closed
+	b := h.ask()
+	if b.ctx.Err() != nil || b.profile != "myaccount" {
+		t.Fatalf("second dialog %+v", b)
+	}
+	b.reply <- answer{code: "123456"}
+	h.menu(h.labelIs("status:myaccount", "myaccount — active, 12h0m left"), "active")
+}

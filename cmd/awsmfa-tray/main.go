@@ -158,8 +158,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfgFile, credFile := core.Paths()
 	logger.Info("files", "config", cfgFile, "credentials", credFile)
 
+	roleCache, err := core.RoleCacheDir()
+	if err != nil {
+		logger.Warn("no folder for role credentials; their time left shows at the next tick", "err", err)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	notices := tray.NewNotices(logger)
+	defer closeNotices(notices)
 	done := make(chan struct{})
 	onReady := func() {
 		// onReady must return: systray serves the menu only afterwards.
@@ -167,7 +174,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			Core:                 core,
 			Dialogs:              dialogs.Zenity{Locale: loc},
 			Tray:                 tray.NewSystrayAdapter(logger),
-			Notifier:             tray.BeeepNotifier{},
+			Notices:              notices,
+			RoleCache:            roleCache,
 			Autostart:            auto,
 			Exe:                  exe,
 			Locale:               loc,
@@ -179,6 +187,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			WatchFiles:           true,
 			Logger:               logger,
 		})
+		if !o.demo {
+			// The demo's files are throwaway: it leaves the channel to a
+			// real tray, which may start after it.
+			serveLocal(ctx, app, logger)
+		}
 		go func() {
 			defer close(done)
 			if err := app.Run(ctx); err != nil {

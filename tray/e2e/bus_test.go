@@ -23,6 +23,8 @@ type testBus struct {
 	items  []registration // RegisterStatusNotifierItem calls, in order
 	notes  []notification // Notify calls, in order
 	nextID uint32
+	open   map[uint32]bool // notices shown and not closed
+	closes []uint32        // CloseNotification calls, in order
 }
 
 // registration is one RegisterStatusNotifierItem call.
@@ -34,12 +36,44 @@ type registration struct {
 
 // notification is one Notify call.
 type notification struct {
-	Sender  string
-	PID     uint32
-	AppName string
-	Summary string // the title
-	Body    string
-	At      time.Time
+	Sender     string
+	PID        uint32
+	AppName    string
+	Summary    string // the title
+	Body       string
+	At         time.Time
+	ID         uint32 // what the daemon answered
+	ReplacesID uint32
+	Actions    []string // key, label, key, label...
+	Hints      map[string]dbus.Variant
+	Timeout    int32 // expire_timeout in ms; -1 the server's choice, 0 never
+}
+
+// urgency is the notice's urgency hint: 0 low, 1 normal, 2 critical; -1
+// when not sent.
+func (n notification) urgency() int {
+	if v, ok := n.Hints["urgency"]; ok {
+		if b, ok := v.Value().(byte); ok {
+			return int(b)
+		}
+	}
+	return -1
+}
+
+// resident reports the "resident" hint.
+func (n notification) resident() bool {
+	b, _ := n.Hints["resident"].Value().(bool)
+	return b
+}
+
+// hasAction reports whether the notice offers action key.
+func (n notification) hasAction(key string) bool {
+	for i := 0; i+1 < len(n.Actions); i += 2 {
+		if n.Actions[i] == key {
+			return true
+		}
+	}
+	return false
 }
 
 const (
@@ -186,18 +220,43 @@ func (s *notifyServer) Notify(sender dbus.Sender, appName string, replacesID uin
 	n := notification{
 		Sender: string(sender), PID: s.b.pidOf(string(sender)),
 		AppName: appName, Summary: summary, Body: body, At: time.Now(),
+		ReplacesID: replacesID, Actions: actions, Hints: hints, Timeout: timeout,
 	}
 	var id uint32
 	s.b.record(func() {
+		if s.b.open == nil {
+			s.b.open = map[uint32]bool{}
+		}
+		// As the spec says: replacing a notice still shown keeps its id;
+		// one that is gone gets a new one.
+		if replacesID != 0 && s.b.open[replacesID] {
+			id = replacesID
+		} else {
+			s.b.nextID++
+			id = s.b.nextID
+		}
+		s.b.open[id] = true
+		n.ID = id
 		s.b.notes = append(s.b.notes, n)
-		s.b.nextID++
-		id = s.b.nextID
 	})
 	return id, nil
 }
 
 func (s *notifyServer) GetCapabilities() ([]string, *dbus.Error) {
-	return []string{"body"}, nil
+	return []string{"body", "actions", "persistence"}, nil
+}
+
+// InvokeAction does what a click on a notice's button (or body, key
+// "default") does in a real daemon: it emits ActionInvoked.
+func (b *testBus) InvokeAction(id uint32, key string) error {
+	return b.conn.Emit(notifierPath, notifierName+".ActionInvoked", id, key)
+}
+
+// Closes returns the ids passed to CloseNotification, in order.
+func (b *testBus) Closes() []uint32 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]uint32(nil), b.closes...)
 }
 
 func (s *notifyServer) GetServerInformation() (name, vendor, version, specVersion string, err *dbus.Error) {
@@ -205,6 +264,10 @@ func (s *notifyServer) GetServerInformation() (name, vendor, version, specVersio
 }
 
 func (s *notifyServer) CloseNotification(id uint32) *dbus.Error {
+	s.b.record(func() {
+		s.b.closes = append(s.b.closes, id)
+		delete(s.b.open, id)
+	})
 	// Reason 3: closed by a call to CloseNotification.
 	_ = s.b.conn.Emit(notifierPath, notifierName+".NotificationClosed", id, uint32(3))
 	return nil

@@ -9,11 +9,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 )
 
 // insideEnv marks the copy of the test binary that runs under
@@ -44,6 +47,9 @@ func TestMain(m *testing.M) {
 }
 
 func mainExit(m *testing.M) int {
+	if os.Getenv(totpSecretEnv) != "" {
+		return totpHelper()
+	}
 	ci := os.Getenv("CI") == "true"
 	var missing []string
 	for _, tool := range requiredTools {
@@ -252,4 +258,39 @@ func needHarness(t *testing.T) {
 		t.Skip(harness.skip)
 	}
 	noteSources()
+}
+
+// The test binary doubles as the mfa_process of TestTrayMFAProcessRenews:
+// with totpSecretEnv naming a file with the TOTP secret it prints the code
+// of the current step, or of the one after the last it printed (STS takes
+// each code once; the fake allows a step of skew), and exits.
+const (
+	totpSecretEnv = "AWSMFA_E2E_TOTP_SECRET"
+	totpStateEnv  = "AWSMFA_E2E_TOTP_STATE"
+)
+
+func totpHelper() int {
+	secret, err := os.ReadFile(os.Getenv(totpSecretEnv))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	state := os.Getenv(totpStateEnv)
+	step := totp.Step(time.Now())
+	if b, err := os.ReadFile(state); err == nil {
+		if last, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && last >= step {
+			step = last + 1
+		}
+	}
+	code, err := totp.Code(strings.TrimSpace(string(secret)), time.Unix(step*int64(totp.Period/time.Second), 0))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := os.WriteFile(state, []byte(strconv.FormatInt(step, 10)), 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(code)
+	return 0
 }
