@@ -168,11 +168,11 @@ func panelIcon(t *testing.T) (x, y int) {
 	return r.Max.X - r.Dy()/2 - 2, r.Min.Y + r.Dy()/2
 }
 
-func TestTrayOnARealPanel(t *testing.T) {
-	needHarness(t)
-	if harness.trayErr != nil {
-		t.Fatal(harness.trayErr)
-	}
+// startDesktop starts xfconfd, xfce4-panel (hosting tray items) and dunst
+// on a bus of their own with w's HOME, and returns the environment for an
+// app on that desktop and a connection to its bus.
+func startDesktop(t *testing.T, w *world) ([]string, *dbus.Conn) {
+	t.Helper()
 	xfconfd, _ := filepath.Glob("/usr/lib/*/xfce4/xfconf/xfconfd")
 	for _, tool := range []string{"xfce4-panel", "dunst", "dbus-daemon"} {
 		if _, err := exec.LookPath(tool); err != nil || len(xfconfd) == 0 {
@@ -183,22 +183,12 @@ func TestTrayOnARealPanel(t *testing.T) {
 			t.Skip(msg)
 		}
 	}
-	w := newWorld(t)
-	w.addProfile("prod", time.Now().Add(5*time.Hour+42*time.Minute))
-	w.addProfile("old", time.Date(2020, 3, 1, 12, 0, 0, 0, time.UTC))
-	// [keychain] on prod: its keys marked as moved.
-	cred := bytes.Replace(w.credentials(), []byte("[prodPerm]\naws_access_key_id = "+w.user.AccessKeyID+"\naws_secret_access_key = "+w.user.SecretAccessKey+"\n"),
-		[]byte("[prodPerm]\nawsmfa_keychain = true\n"), 1)
-	if err := os.WriteFile(w.credPath, cred, 0o600); err != nil {
-		t.Fatal(err)
-	}
-
 	pb := startPrivateBus(t)
 	conn, err := dbus.Connect(pb.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	env := withBus(w.env(), pb.addr)
 	cfgDir := filepath.Join(w.home, ".config", "xfce4", "xfconf", "xfce-perchannel-xml")
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
@@ -213,6 +203,24 @@ func TestTrayOnARealPanel(t *testing.T) {
 	waitName(t, conn, watcherName)
 	startDesktopPart(t, env, "dunst")
 	waitName(t, conn, notifierName)
+	return env, conn
+}
+
+func TestTrayOnARealPanel(t *testing.T) {
+	needHarness(t)
+	if harness.trayErr != nil {
+		t.Fatal(harness.trayErr)
+	}
+	w := newWorld(t)
+	w.addProfile("prod", time.Now().Add(5*time.Hour+42*time.Minute))
+	w.addProfile("old", time.Date(2020, 3, 1, 12, 0, 0, 0, time.UTC))
+	// [keychain] on prod: its keys marked as moved.
+	cred := bytes.Replace(w.credentials(), []byte("[prodPerm]\naws_access_key_id = "+w.user.AccessKeyID+"\naws_secret_access_key = "+w.user.SecretAccessKey+"\n"),
+		[]byte("[prodPerm]\nawsmfa_keychain = true\n"), 1)
+	if err := os.WriteFile(w.credPath, cred, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env, conn := startDesktop(t, w)
 
 	empty := shotScreen(t, "panel-empty", nil)
 	a := startApp(t, harness.tray, env)

@@ -4,12 +4,16 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -407,4 +411,133 @@ func (w *world) mfaProcessScript() string {
 		w.t.Fatal(err)
 	}
 	return script
+}
+
+// The roles and a notice that stays as a person sees them: xfce4-panel's
+// menu with the role rows, and dunst showing the warning (critical, so
+// drawn as such and kept until dismissed). A middle click on dunst's
+// notice (its "do_action") opens the code dialog: Renew through a real
+// notification daemon. Pictures: artifacts/panel-roles-*.png.
+func TestTrayRolesOnARealPanel(t *testing.T) {
+	needHarness(t)
+	if harness.trayErr != nil {
+		t.Fatal(harness.trayErr)
+	}
+	w := newRoleWorld(t, []string{roleName, "dev-ro", "s10-ro", "s2-ro"}, stsfake.WithSessionCap(5*time.Minute))
+	env, conn := startDesktop(t, w)
+	a := startApp(t, harness.tray, env, "--notify-before", "10m", "--verbose")
+	menu := &menuClient{obj: conn.Object(itemBusName(a.pid), menuPath)}
+	var root menuItem
+	eventually(t, menuWait, "the role rows", func() error {
+		var err error
+		if root, err = menu.Layout(); err != nil {
+			return err
+		}
+		if _, ok := root.Find(exactly(roleLabel(w.lcAll, roleName, "needs "+profile))); !ok {
+			return fmt.Errorf("not yet:\n%s", root)
+		}
+		return nil
+	})
+	x, y := panelIcon(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	closed, _ := x11Screenshot(harness.display, image.Rectangle{})
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		t.Fatal(err)
+	}
+	shotScreen(t, "panel-roles-menu-needs", closed)
+	xdotool(ctx, "key", "Escape")
+
+	// Log in from the menu; the session the fake issues lasts 5 minutes, so
+	// its warning follows at once, and stays.
+	li, _ := root.Find(exactly(loginLabel(profile)))
+	if err := menu.Click(li.ID); err != nil {
+		t.Fatal(err)
+	}
+	win := waitWindow(t, dialogTitle(w.lcAll))
+	typeInto(t, win, w.code())
+	w.waitSession(loginWait)
+	eventually(t, menuWait, "the warning sent", func() error {
+		if !strings.Contains(a.out.String(), `msg="expiry notice" profile=`+profile) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	waitGone(t, dialogTitle(w.lcAll))
+	xdotool(ctx, "mousemove", "20", "600") // no tooltip over the notice
+	shotStill(t, "panel-roles-notice-resident", closed)
+
+	// credential-process with the live session: no dialog; the row shows
+	// the role credentials' time left.
+	assumedBy(t, w, startCredProcess(t, w, roleName).credentials(t))
+	eventually(t, menuWait, "prod-admin ready with its time left", func() error {
+		r, err := menu.Layout()
+		if err != nil {
+			return err
+		}
+		if _, ok := r.Find(prefixed(roleLabel(w.lcAll, roleName, "ready, "))); !ok {
+			return fmt.Errorf("not yet:\n%s", r)
+		}
+		return nil
+	})
+	before, _ := x11Screenshot(harness.display, image.Rectangle{})
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		t.Fatal(err)
+	}
+	shotScreen(t, "panel-roles-menu-ready", before, closed)
+	xdotool(ctx, "key", "Escape")
+
+	// Dunst's own action: a middle click on the notice.
+	out, err := xdotool(ctx, "search", "--onlyvisible", "--class", "Dunst")
+	if err != nil {
+		t.Fatalf("no dunst window: %v", err)
+	}
+	ids := strings.Fields(out)
+	r, err := windowRect(ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(r.Min.X+r.Dx()/2), strconv.Itoa(r.Min.Y+r.Dy()/2), "click", "2"); err != nil {
+		t.Fatal(err)
+	}
+	win = waitWindow(t, dialogTitle(w.lcAll))
+	screenshot(t, win, "panel-roles-renew-dialog")
+	pressEscape(t, win)
+}
+
+// waitGone waits until no visible window is titled title.
+func waitGone(t *testing.T, title string) {
+	t.Helper()
+	eventually(t, dialogWait, "the window "+title+" to close", func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if out, err := xdotool(ctx, "search", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$"); err == nil && strings.TrimSpace(out) != "" {
+			return fmt.Errorf("still open: %s", out)
+		}
+		return nil
+	})
+}
+
+// shotStill saves the screen once it has stopped changing (a notice that
+// replaced another is drawn), with the part that differs from base.
+func shotStill(t *testing.T, name string, base *image.RGBA) {
+	t.Helper()
+	var last *image.RGBA
+	err := poll(10*time.Second, func() error {
+		img, err := x11Screenshot(harness.display, image.Rectangle{})
+		if err != nil {
+			return err
+		}
+		prev := last
+		last = img
+		if prev == nil || !bytes.Equal(prev.Pix, img.Pix) || bytes.Equal(img.Pix, base.Pix) {
+			time.Sleep(300 * time.Millisecond) // only for the picture; nothing is asserted on it
+			return fmt.Errorf("still changing")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+	shotScreen(t, name, nil, base)
 }
