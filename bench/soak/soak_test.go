@@ -116,8 +116,8 @@ func TestSoakTray(t *testing.T) {
 	if errs != r.failures {
 		t.Errorf("%d error dialogs, want %d (last: %s)", errs, r.failures, r.dlg.lastError())
 	}
-	if got := countOf(hints, tray.HintRejected); got != r.wrong {
-		t.Errorf("%d re-asks with %q, want %d", got, tray.HintRejected, r.wrong)
+	if got := countOf(hints, session.AskRejected.Hint()); got != r.wrong {
+		t.Errorf("%d re-asks with %q, want %d", got, session.AskRejected.Hint(), r.wrong)
 	}
 	t.Logf("%d code dialogs", asks)
 	r.checkLongTerm("at the end")
