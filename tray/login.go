@@ -74,8 +74,8 @@ type loginOrigin struct {
 // channel request waits for its end.
 func (a *App) startLogin(ctx context.Context, name string, o loginOrigin) {
 	if run, ok := a.logins[name]; ok {
-		if run.closing {
-			// Its dialog is going away: this asker gets a new one.
+		if run.closing || run.phase == phaseClosing {
+			// Its dialog is gone or going: this asker gets a new one.
 			if run.again == nil || o.user {
 				o := o
 				run.again = &o
@@ -142,6 +142,8 @@ func (a *App) loginFlow(ctx context.Context, st session.Status, run *loginRun) L
 		a.Post(LoginProgress{Profile: name, Phase: phaseAsking})
 		code, err := a.cfg.Dialogs.AskCode(ctx, req.Profile, req.Serial, a.cfg.Locale.Text(a.codeHint(req, run.roles.list())))
 		if err != nil {
+			// The dialog is gone: a click from now on is for a new one.
+			a.Post(LoginProgress{Profile: name, Phase: phaseClosing})
 			if !errors.Is(err, session.ErrCanceled) && ctx.Err() == nil {
 				dialogErr = err
 			}

@@ -11,6 +11,7 @@ type loginPhase int
 const (
 	phaseAsking  loginPhase = iota // the code dialog is open
 	phaseCalling                   // the code went to STS; waiting for it
+	phaseClosing                   // the dialog was canceled; the flow is ending
 )
 
 // LoginProgress is posted by a login flow when it moves between asking

@@ -176,3 +176,21 @@ func TestClickWhileTheDialogCloses(t *testing.T) {
 	b.reply <- answer{code: "123456"}
 	h.menu(h.labelIs("status:myaccount", "myaccount — active, 12h0m left"), "active")
 }
+
+// A click just after Cancel, before the flow has ended, opens a new dialog
+// once it has (it is not taken for the dialog that is gone).
+func TestClickRightAfterCancel(t *testing.T) {
+	h := newHarness(t, "myaccount")
+	h.start(nil)
+	h.click("login:myaccount")
+	a := h.ask()
+	a.reply <- answer{err: session.ErrCanceled}
+	for handledEvent[LoginProgress](h, "the dialog's end").Phase != phaseClosing {
+	}
+	h.click("login:myaccount")
+	b := h.ask()
+	if b.profile != "myaccount" {
+		t.Fatalf("second dialog %+v", b)
+	}
+	b.reply <- answer{err: session.ErrCanceled}
+}

@@ -308,6 +308,7 @@ func TestTrayRenewFromTheNotice(t *testing.T) {
 	_, win := a.waitDialog(dialogTitle(w.lcAll))
 	pressEscape(t, win)
 	a.waitNoDialog()
+	waitLogged(t, w, `msg="login canceled"`, 1)
 	// Renew: the dialog opens; the code renews the session.
 	if err := harness.bus.InvokeAction(warn.ID, "renew"); err != nil {
 		t.Fatal(err)
