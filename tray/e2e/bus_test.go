@@ -272,3 +272,10 @@ func (s *notifyServer) CloseNotification(id uint32) *dbus.Error {
 	_ = s.b.conn.Emit(notifierPath, notifierName+".NotificationClosed", id, uint32(3))
 	return nil
 }
+
+// Dismiss does what a person closing a notice does in a real daemon: the
+// notice goes, and NotificationClosed says so with reason 2.
+func (b *testBus) Dismiss(id uint32) error {
+	b.record(func() { delete(b.open, id) })
+	return b.conn.Emit(notifierPath, notifierName+".NotificationClosed", id, uint32(2))
+}

@@ -388,6 +388,27 @@ func TestTrayMFAProcessRenews(t *testing.T) {
 			t.Errorf("a warning for a session renewed without asking: %q", n.Summary)
 		}
 	}
+	// The codes it gave are used once and never logged or shown.
+	printed, err := os.ReadFile(filepath.Join(w.home, "mfa", "printed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := strings.Fields(string(printed))
+	if len(codes) < 2 {
+		t.Fatalf("mfa_process printed %d codes, want one per login", len(codes))
+	}
+	logs := readLogs(t, w) + a.out.String()
+	for _, c := range codes {
+		// As a number of its own: a longer one (a time, an id) may hold the digits.
+		if regexp.MustCompile(`(^|[^0-9])` + c + `([^0-9]|$)`).MatchString(logs) {
+			t.Error("an mfa_process code is in the app's log")
+		}
+		for _, n := range harness.bus.Notifications(a.pid) {
+			if strings.Contains(n.Summary+n.Body, c) {
+				t.Errorf("an mfa_process code is in the notice %q", n.Summary)
+			}
+		}
+	}
 }
 
 // mfaProcessScript writes the mfa_process script: a pause, then this test
@@ -407,7 +428,10 @@ func (w *world) mfaProcessScript() string {
 		w.t.Fatal(err)
 	}
 	script := filepath.Join(dir, "mfa-code.sh")
-	body := fmt.Sprintf("#!/bin/sh\nsleep 1.5\n%s=%s %s=%s exec %s\n", totpSecretEnv, secret, totpStateEnv, filepath.Join(dir, "step"), self)
+	// Each code it prints is kept in "printed", for the test to look for
+	// in what the app wrote.
+	body := fmt.Sprintf("#!/bin/sh\nsleep 1.5\ncode=$(%s=%s %s=%s %s) || exit 1\nprintf '%%s\\n' \"$code\" >> %s\nprintf '%%s\\n' \"$code\"\n",
+		totpSecretEnv, secret, totpStateEnv, filepath.Join(dir, "step"), self, filepath.Join(dir, "printed"))
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		w.t.Fatal(err)
 	}
