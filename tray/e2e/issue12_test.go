@@ -366,7 +366,8 @@ func TestTrayIconIgnoresOldExpiry(t *testing.T) {
 }
 
 // Issue 9: a FIFO at the credentials path must not freeze the menu: the
-// read that hangs on it runs off the loop, clicks are handled, Quit quits.
+// reader refuses it (it is no file) rather than hang on it, the menu says
+// so, clicks are handled, Quit quits.
 func TestTrayFIFODoesNotFreezeMenu(t *testing.T) {
 	w := newWorld(t)
 	a := startTray(t, w)
@@ -378,6 +379,9 @@ func TestTrayFIFODoesNotFreezeMenu(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Click(labelRefresh, exactly(labelRefresh))
+	// The error line replaces the profile's rows, so the menu is rebuilt
+	// with new ids: look Start at login up only after that.
+	a.WaitItem("the error line", prefixed("Cannot read the AWS files: the credentials file "))
 	as := a.WaitItem(labelAutostart, exactly(labelAutostart))
 	if as.ToggleState != 0 {
 		t.Fatalf("Start at login starts checked (%d)", as.ToggleState)
