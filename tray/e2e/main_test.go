@@ -173,14 +173,17 @@ func goBuild(repo, pkg, out string) (string, error) {
 }
 
 // startXvfb starts Xvfb on a display it picks itself (-displayfd writes the
-// number to our pipe), so parallel runs never collide on :99.
+// number to our pipe), so parallel runs never collide on :99. Autorepeat
+// is off (-r): xdotool's XTEST key press and release are two requests, and
+// on a loaded machine a release more than 660 ms late made the server
+// repeat the digit, so a typed code came out 7 digits long.
 func startXvfb() (stop func(), err error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("xvfb pipe: %w", err)
 	}
 	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1024x768x24", "-noreset")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1024x768x24", "-noreset", "-r")
 	cmd.ExtraFiles = []*os.File{w}
 	// Dies with us even when a -timeout panic skips the deferred stop.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
