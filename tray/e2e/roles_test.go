@@ -347,15 +347,7 @@ func TestTrayRenewFromTheNotice(t *testing.T) {
 func TestTrayMFAProcessRenews(t *testing.T) {
 	const lifetime = 20 * time.Second
 	w := newWorld(t, stsfake.WithSessionCap(lifetime))
-	script := w.mfaProcessScript()
-	cfg, err := os.ReadFile(w.cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = bytes.Replace(cfg, []byte("mfa_serial = "+serial+"\n"), []byte("mfa_serial = "+serial+"\nmfa_process = "+script+"\n"), 1)
-	if err := os.WriteFile(w.cfgPath, cfg, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	w.useMFAProcess(w.mfaProcessScript(0))
 	a := startTray(t, w, "--notify-before", "12s")
 	seen := dialogPIDs(a)
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
@@ -411,9 +403,69 @@ func TestTrayMFAProcessRenews(t *testing.T) {
 	}
 }
 
+// A renewal that fails (the key not touched) becomes a notice that stays,
+// with Renew; Renew runs the command again: a new session, no dialog.
+func TestTrayMFAProcessRenewalFailsThenRenew(t *testing.T) {
+	const lifetime = 20 * time.Second
+	w := newWorld(t, stsfake.WithSessionCap(lifetime))
+	w.useMFAProcess(w.mfaProcessScript(2)) // the login works, the renewal fails
+	a := startTray(t, w, "--notify-before", "12s")
+	seen := dialogPIDs(a)
+	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
+	first := w.waitSession(loginWait)
+	var failed notification
+	eventually(t, lifetime+menuWait, "the failed renewal's notice", func() error {
+		ns := harness.bus.Notifications(a.pid)
+		for _, n := range ns {
+			if mentions(profile + ": the session could not be renewed")(n) {
+				failed = n
+				return nil
+			}
+		}
+		return fmt.Errorf("notifications so far: %s", describe(ns))
+	})
+	if failed.urgency() != 2 || failed.Timeout != 0 || !failed.resident() || !failed.hasAction("renew") {
+		t.Errorf("failure notice: urgency %d, timeout %d, resident %v, actions %v; want it to stay with Renew",
+			failed.urgency(), failed.Timeout, failed.resident(), failed.Actions)
+	}
+	if !strings.Contains(failed.Body, "Renew it: ") {
+		t.Errorf("failure notice body %q says not how to renew", failed.Body)
+	}
+	if err := harness.bus.InvokeAction(failed.ID, "renew"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, loginWait, "the session Renew made", func() error {
+		if n := len(w.sts.IssuedSessions()); n < 2 {
+			return fmt.Errorf("%d sessions issued", n)
+		}
+		return nil
+	})
+	if s := w.waitSession(loginWait); s.SessionToken == first.SessionToken {
+		t.Error("the file still holds the first session")
+	}
+	if pids := seen(); len(pids) != 0 {
+		t.Errorf("zenity ran %v for an mfa_process profile", pids)
+	}
+}
+
+// useMFAProcess gives myaccount's MFA profile "mfa_process = script".
+func (w *world) useMFAProcess(script string) {
+	w.t.Helper()
+	cfg, err := os.ReadFile(w.cfgPath)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	cfg = bytes.Replace(cfg, []byte("mfa_serial = "+serial+"\n"), []byte("mfa_serial = "+serial+"\nmfa_process = "+script+"\n"), 1)
+	if err := os.WriteFile(w.cfgPath, cfg, 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 // mfaProcessScript writes the mfa_process script: a pause, then this test
-// binary printing the user's next TOTP code (see totpHelper).
-func (w *world) mfaProcessScript() string {
+// binary printing the user's next TOTP code (see totpHelper). Its run
+// number failRun (from 1; 0 for none) fails instead, as a key nobody
+// touched does.
+func (w *world) mfaProcessScript(failRun int) string {
 	w.t.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -430,8 +482,11 @@ func (w *world) mfaProcessScript() string {
 	script := filepath.Join(dir, "mfa-code.sh")
 	// Each code it prints is kept in "printed", for the test to look for
 	// in what the app wrote.
-	body := fmt.Sprintf("#!/bin/sh\nsleep 1.5\ncode=$(%s=%s %s=%s %s) || exit 1\nprintf '%%s\\n' \"$code\" >> %s\nprintf '%%s\\n' \"$code\"\n",
-		totpSecretEnv, secret, totpStateEnv, filepath.Join(dir, "step"), self, filepath.Join(dir, "printed"))
+	runs := filepath.Join(dir, "runs")
+	body := fmt.Sprintf("#!/bin/sh\nn=$(($(cat %s 2>/dev/null || echo 0) + 1))\necho $n > %s\n"+
+		"if [ $n = %d ]; then echo 'no touch' >&2; exit 1; fi\n", runs, runs, failRun) +
+		fmt.Sprintf("sleep 1.5\ncode=$(%s=%s %s=%s %s) || exit 1\nprintf '%%s\\n' \"$code\" >> %s\nprintf '%%s\\n' \"$code\"\n",
+			totpSecretEnv, secret, totpStateEnv, filepath.Join(dir, "step"), self, filepath.Join(dir, "printed"))
 	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 		w.t.Fatal(err)
 	}
