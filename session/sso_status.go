@@ -19,11 +19,16 @@ func (m *Manager) SSOSessions() (SSOSnapshot, error) {
 
 func (m *Manager) ssoSnapshot(f *awsFiles) SSOSnapshot {
 	now := m.now()
-	snap := SSOSnapshot{Taken: now}
+	return SSOSnapshot{Taken: now, Sessions: m.ssoStatuses(f, now)}
+}
+
+// ssoStatuses is every session's state at now, from the read f.
+func (m *Manager) ssoStatuses(f *awsFiles, now time.Time) []SSOStatus {
+	var out []SSOStatus
 	for _, s := range m.ssoSessions(f) {
-		snap.Sessions = append(snap.Sessions, m.ssoStatus(s, now))
+		out = append(out, m.ssoStatus(s, now))
 	}
-	return snap
+	return out
 }
 
 // SSOStatusOf reports one session's state.

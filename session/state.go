@@ -114,6 +114,7 @@ func (m *Manager) snapshot(f *awsFiles) Snapshot {
 		snap.Profiles = append(snap.Profiles, f.status(p, now, m.warnBefore()))
 	}
 	snap.Roles = m.roleStatuses(f, now)
+	snap.SSO = m.ssoStatuses(f, now)
 	return snap
 }
 
@@ -136,7 +137,8 @@ func (m *Manager) Overview() (Overview, error) {
 	if err != nil {
 		return Overview{}, err
 	}
-	ov := Overview{Snapshot: m.snapshot(f), SSO: m.ssoSnapshot(f), Plain: f.plainProfiles(), Advice: map[string]string{}}
+	snap := m.snapshot(f)
+	ov := Overview{Snapshot: snap, SSO: SSOSnapshot{Taken: snap.Taken, Sessions: snap.SSO}, Plain: f.plainProfiles(), Advice: map[string]string{}}
 	for _, p := range ov.Plain {
 		ov.Advice[p] = f.setupAdvice(p)
 	}

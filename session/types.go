@@ -117,6 +117,9 @@ type Snapshot struct {
 	Profiles []Status
 	// Roles are the role profiles that lean on an MFA profile, sorted.
 	Roles []RoleStatus
+	// SSO are the IAM Identity Center sessions, sorted as SSOSessions
+	// sorts them (set by Snapshot and SnapshotAndKeys, from the same read).
+	SSO []SSOStatus
 }
 
 // RoleStatus is where one role profile stands at the moment of a snapshot.
@@ -137,6 +140,9 @@ type Session struct {
 	Expiration time.Time
 	Duration   time.Duration
 	Warning    string // the profile's Warning, so nobody reads the files again to show it
+	// SSOFlow says how the token came, for a LoginKey of an SSO session
+	// (keyed.go); meaningless for a profile.
+	SSOFlow SSOFlow
 }
 
 // LoginOptions tune one login.
@@ -151,4 +157,7 @@ type LoginOptions struct {
 	Touch func(profile string) (stop func())
 	// Stderr gets what mfa_process writes to its stderr; nil discards it.
 	Stderr io.Writer
+	// SSO tunes LoginKey of an IAM Identity Center session (keyed.go): the
+	// browser opener and what to show the user.
+	SSO SSOLoginOptions
 }
