@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -177,4 +178,67 @@ func TestZenityClosedByContext(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestZenitySSOPrompt drives the real sign-in dialog: with no browser its
+// one button (Return) and Escape both cancel; where the browser opened,
+// Return opens the page again and Escape cancels; a second dialog can be
+// raised by the session's name; the context closes it.
+func TestZenitySSOPrompt(t *testing.T) {
+	startXvfb(t)
+	loc := locale.Locale{UTF8: true}
+	z := Zenity{Locale: loc}
+	title := SSOTitle(loc, "acme")
+	device := session.SSOPrompt{Session: "acme", URL: "https://device.example/?user_code=ABCD-EFGH", UserCode: "ABCD-EFGH", Fallback: "no browser could be opened"}
+	browser := session.SSOPrompt{Session: "acme", URL: "https://oidc.example/authorize?client_id=x", Opened: true}
+	for _, tc := range []struct {
+		name  string
+		p     session.SSOPrompt
+		key   string
+		again bool
+		err   error
+	}{
+		{"device code, Return", device, "Return", false, session.ErrCanceled},
+		{"device code, Escape", device, "Escape", false, session.ErrCanceled},
+		{"browser, Return", browser, "Return", true, nil},
+		{"browser, Escape", browser, "Escape", false, session.ErrCanceled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			type res struct {
+				again bool
+				err   error
+			}
+			ch := make(chan res, 1)
+			go func() {
+				again, err := z.ShowSSOPrompt(ctx, tc.p)
+				ch <- res{again, err}
+			}()
+			win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$"))[0]
+			if err := z.Raise("acme (SSO)"); err != nil {
+				t.Errorf("raise the sign-in dialog: %v", err)
+			}
+			xdo(t, "windowfocus", "--sync", win, "key", tc.key)
+			r := <-ch
+			if r.again != tc.again || !errors.Is(r.err, tc.err) || (tc.err == nil && r.err != nil) {
+				t.Errorf("got %v, %v; want %v, %v", r.again, r.err, tc.again, tc.err)
+			}
+		})
+	}
+	t.Run("closed by the context", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		ch := make(chan error, 1)
+		go func() { _, err := z.ShowSSOPrompt(ctx, device); ch <- err }()
+		xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$")
+		cancel()
+		select {
+		case err := <-ch:
+			if !errors.Is(err, session.ErrCanceled) {
+				t.Errorf("err %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("dialog still open after cancel")
+		}
+	})
 }
