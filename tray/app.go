@@ -17,15 +17,24 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
 
-// Core is the part of *session.Manager the tray uses.
+// Core is the part of *session.Manager the tray uses. Every kind of
+// session (an MFA profile's, an IAM Identity Center sign-in) comes in the
+// one snapshot and is named by a session.Key, so the interface does not
+// grow with each kind.
 type Core interface {
-	// SnapshotAndKeys reads the files once: the states and where each
-	// profile's long-term keys live (never probing the keychain, so it
-	// never prompts). The app calls it off its loop, once per refresh.
+	// SnapshotAndKeys reads the files once: the states of every kind of
+	// session and where each profile's long-term keys live (never probing
+	// the keychain, so it never prompts). The app calls it off its loop,
+	// once per refresh.
 	SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error)
-	Login(ctx context.Context, name string, opts session.LoginOptions) (session.Session, error)
-	Logout(name string) (bool, error)
-	LogoutAll() ([]string, error)
+	// LoginKey logs in to the session key names.
+	LoginKey(ctx context.Context, key session.Key, opts session.LoginOptions) (session.Session, error)
+	// LogoutKey logs out of one session; LogoutEvery out of all of them.
+	LogoutKey(ctx context.Context, key session.Key) (session.LogoutResult, error)
+	LogoutEvery(ctx context.Context) ([]session.LogoutResult, error)
+	// RenewDue renews, without asking anyone, what renews itself and is
+	// due (SSO tokens with their refresh token). Called off the loop.
+	RenewDue(ctx context.Context) ([]session.Renewal, error)
 	Paths() (configFile, credentialsFile string)
 	KeychainImport(ctx context.Context, profile string) error
 }
@@ -124,6 +133,13 @@ type Config struct {
 	// with the files so a role's time left shows once credential-process
 	// renews it; "" means none.
 	RoleCache string
+	// OpenBrowser opens the IAM Identity Center sign-in page; nil opens
+	// none (the dialog shows the address). An error makes the core fall
+	// back to a sign-in with a code.
+	OpenBrowser func(ctx context.Context, url string) error
+	// SSORenewBefore is how long before expiry a token that renews itself
+	// is renewed (the core's SSORefreshBefore); 0 means its default.
+	SSORenewBefore time.Duration
 }
 
 // App is the tray's state and its event loop.
@@ -159,7 +175,15 @@ type App struct {
 	// rerender asks handle to render once more after the event (a login
 	// that render itself started).
 	rerender bool
-	runCtx   context.Context // Run's, for the logins render starts
+	runCtx   context.Context // Run's, for the work render starts
+	// sso is the IAM Identity Center work under way (sso.go).
+	sso ssoBook
+	// fixedFiles are always watched (config, credentials, role cache);
+	// files adds the SSO token files. watchStop stops the watcher of the
+	// files watched now.
+	fixedFiles []string
+	watchStop  context.CancelFunc
+	watching   []string
 
 	work sync.WaitGroup // login, logout and keychain goroutines
 
@@ -227,17 +251,11 @@ func (a *App) Run(ctx context.Context) error {
 	if a.cfg.RoleCache != "" {
 		a.files = append(a.files, a.cfg.RoleCache+string(filepath.Separator))
 	}
+	a.fixedFiles = slices.Clone(a.files)
 	if a.notices != nil {
 		go a.nq.run(ctx, a.cfg.NotifyTimeout, func(err error) { a.log.Warn("notification failed", "err", err) })
 	}
-	if a.cfg.WatchFiles {
-		go func() {
-			err := WatchFiles(ctx, a.files, func() { a.Post(FilesChanged{}) }, a.log)
-			if err != nil {
-				a.log.Warn("file watcher stopped", "err", err)
-			}
-		}()
-	}
+	a.rewatch()
 	a.readAutostart()
 	a.reload()
 	a.loadingC = a.after(firstReadPatience)
@@ -303,6 +321,7 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		a.log.Info("quit clicked")
 		return true
 	case Tick:
+		a.ssoTick()
 		// Only the times left move: the files are read again only if they
 		// changed since the last read, or that read failed.
 		if a.stale() {
@@ -348,14 +367,14 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	case NoticeClosed:
 		a.log.Debug("notice closed", "key", ev.Key, "reason", ev.Reason)
 	case LogoutClicked:
-		a.startLogout(ev.Profile)
+		a.startLogout(session.ProfileKey(ev.Profile), false)
 	case LogoutAll:
 		a.logoutAll(ctx)
 	case LogoutAllAnswer:
 		a.log.Info("logout all: answered", "yes", ev.Yes)
 		a.confirming = false
 		if ev.Yes {
-			a.startLogout("")
+			a.startLogout(session.Key{}, true)
 		}
 	case LogoutDone:
 		a.finishLogout(ev)
@@ -368,6 +387,8 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 	case KeychainDone:
 		a.finishKeychain(ev)
 		a.reload()
+	default:
+		a.handleSSO(ctx, ev)
 	}
 	return false
 }
@@ -404,9 +425,14 @@ func (a *App) render() {
 			a.log.Info("expiry notice", "profile", n.Profile)
 			a.show(expiryNotice(n))
 		}
+		a.maybeRenew() // before the SSO notices: a renewal under way holds them
+		for _, n := range a.dueSSONotices() {
+			a.log.Info("expiry notice", "sso", n.SSOSession)
+			a.notify(n.Title, n.Body)
+		}
 	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
-		KeyStores: a.stores, LoggingIn: a.loggingIn(), Reading: !a.reads.loaded, Cache: &a.labels})
+		KeyStores: a.stores, LoggingIn: a.loggingIn(), SigningIn: a.sso.signingIn(), Reading: !a.reads.loaded, Cache: &a.labels})
 	s := m.ShapeKey()
 	rebuilt := s != a.lastShape
 	if rebuilt {
@@ -469,6 +495,7 @@ func (a *App) nextWake() time.Duration {
 			next = c
 		}
 	}
+	next = a.nextSSOWake(now, next)
 	// A little past the instant, so the state has flipped when we look.
 	return next.Sub(now) + 50*time.Millisecond
 }
@@ -500,21 +527,24 @@ func (a *App) showError(ctx context.Context, title, text string) {
 	}
 }
 
-// startLogout removes one profile's session ("" means all) off the loop:
-// the writer takes a file lock.
-func (a *App) startLogout(name string) {
-	a.log.Info("logout clicked", "profile", name, "all", name == "")
+// startLogout logs out of one session (all: every session) off the
+// loop: the writer takes a file lock, an SSO logout calls the portal.
+func (a *App) startLogout(key session.Key, all bool) {
+	a.log.Info("logout clicked", "session", key.String(), "all", all)
+	ctx := a.runCtx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	a.goPost(func() Event {
-		var ev LogoutDone
-		if name == "" {
-			ev.All = true
-			ev.Profiles, ev.Err = a.cfg.Core.LogoutAll()
-		} else {
-			var had bool
-			had, ev.Err = a.cfg.Core.Logout(name)
-			if had {
-				ev.Profiles = []string{name}
-			}
+		ev := LogoutDone{All: all}
+		if all {
+			ev.Results, ev.Err = a.cfg.Core.LogoutEvery(ctx)
+			return ev
+		}
+		r, err := a.cfg.Core.LogoutKey(ctx, key)
+		ev.Err = err
+		if err == nil && r.Removed {
+			ev.Results = []session.LogoutResult{r}
 		}
 		return ev
 	})
@@ -524,17 +554,35 @@ func (a *App) finishLogout(ev LogoutDone) {
 	if ev.Err != nil {
 		a.log.Warn("logout failed", "err", ev.Err)
 		a.notify("awsmfa: logout failed", capitalize(ev.Err.Error()))
-		return
 	}
-	a.log.Info("logged out", "profiles", strings.Join(ev.Profiles, ","))
-	switch {
-	case len(ev.Profiles) == 1:
-		a.show(Notice{Key: ProfileKey(ev.Profiles[0]), Title: ev.Profiles[0] + ": logged out", Body: session.RevocationNote})
-	case len(ev.Profiles) > 1:
-		for _, p := range ev.Profiles {
-			a.dismiss(ProfileKey(p)) // a warning about a session that is gone
+	names := make([]string, 0, len(ev.Results))
+	sso := 0
+	for _, r := range ev.Results {
+		names = append(names, r.Key.String())
+		if r.Key.Kind == session.SSOLogin {
+			sso++
 		}
-		a.show(Notice{Key: keyLogoutAll, Title: fmt.Sprintf("Logged out of %d profiles", len(ev.Profiles)), Body: session.RevocationNote})
+	}
+	if len(names) > 0 {
+		a.log.Info("logged out", "sessions", strings.Join(names, ","))
+	}
+	switch {
+	case len(ev.Results) == 1 && sso == 1:
+		a.show(Notice{Key: SSOSessionKey(ev.Results[0].Key.Name), Title: names[0] + ": logged out", Body: SSOLogoutNote(ev.Results[0])})
+	case len(ev.Results) == 1:
+		a.show(Notice{Key: ProfileKey(ev.Results[0].Key.Name), Title: names[0] + ": logged out", Body: session.RevocationNote})
+	case len(ev.Results) > 1:
+		for _, r := range ev.Results {
+			a.dismiss(noticeKey(r.Key)) // a warning about a session that is gone
+		}
+		title, body := fmt.Sprintf("Logged out of %d profiles", len(ev.Results)), session.RevocationNote
+		if sso > 0 {
+			title, body = fmt.Sprintf("Logged out of %d sessions", len(ev.Results)), "SSO sign-ins were ended at the access portal and their tokens removed."
+			if sso < len(ev.Results) {
+				body = session.RevocationNote + " " + body
+			}
+		}
+		a.show(Notice{Key: keyLogoutAll, Title: title, Body: body})
 	}
 }
 

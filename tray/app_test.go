@@ -209,6 +209,31 @@ func (c *fakeCore) LogoutAll() ([]string, error) {
 	return out, nil
 }
 
+// The keyed calls of the Core: the fake knows profiles only (the SSO
+// tests run the real core against the Identity Center fake).
+func (c *fakeCore) LoginKey(ctx context.Context, key session.Key, opts session.LoginOptions) (session.Session, error) {
+	if key.Kind != session.ProfileLogin {
+		return session.Session{}, errors.New("the fake core has no SSO sessions")
+	}
+	return c.Login(ctx, key.Name, opts)
+}
+
+func (c *fakeCore) LogoutKey(_ context.Context, key session.Key) (session.LogoutResult, error) {
+	had, err := c.Logout(key.Name)
+	return session.LogoutResult{Key: key, Removed: had}, err
+}
+
+func (c *fakeCore) LogoutEvery(context.Context) ([]session.LogoutResult, error) {
+	names, err := c.LogoutAll()
+	var out []session.LogoutResult
+	for _, n := range names {
+		out = append(out, session.LogoutResult{Key: session.ProfileKey(n), Removed: true})
+	}
+	return out, err
+}
+
+func (c *fakeCore) RenewDue(context.Context) ([]session.Renewal, error) { return nil, nil }
+
 func (c *fakeCore) Paths() (string, string) { return c.cfgFile, c.credFile }
 
 // reads returns how many times the files were read for a snapshot and for

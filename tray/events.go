@@ -45,9 +45,9 @@ type LoginDone struct {
 
 // LogoutDone is posted when a logout finishes off the loop.
 type LogoutDone struct {
-	Profiles []string // the profiles that had a session removed
-	All      bool
-	Err      error
+	Results []session.LogoutResult // the sessions removed
+	All     bool
+	Err     error
 }
 
 // KeychainDone is posted when a "Move X keys to keychain" flow ends.
@@ -85,6 +85,9 @@ func EventForClick(id string) (Event, bool) {
 		return Refresh{}, true
 	case IDQuit:
 		return Quit{}, true
+	}
+	if ev, ok := ssoEventForClick(id); ok {
+		return ev, true
 	}
 	if p, ok := strings.CutPrefix(id, IDLoginPrefix); ok && p != "" {
 		return LoginClicked{Profile: p}, true

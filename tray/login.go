@@ -160,7 +160,7 @@ func (a *App) loginFlow(ctx context.Context, st session.Status, run *loginRun) L
 	if run.auto {
 		opts.Prompt = nil // mfa_process, or nothing: a renewal asks nobody
 	}
-	sess, err := a.cfg.Core.Login(ctx, name, opts)
+	sess, err := a.cfg.Core.LoginKey(ctx, session.ProfileKey(name), opts)
 	switch {
 	case errors.Is(err, session.ErrCanceled) || ctx.Err() != nil:
 		done.Canceled = true

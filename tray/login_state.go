@@ -3,6 +3,8 @@ package tray
 import (
 	"context"
 	"strconv"
+
+	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
 
 // loginPhase is where a profile's login flow stands.
@@ -101,15 +103,21 @@ func (a *App) logoutAll(ctx context.Context) {
 			live = append(live, st.Profile.Name)
 		}
 	}
+	mfa := len(live)
+	live = append(live, a.liveSSO()...)
 	conf, ok := a.cfg.Dialogs.(Confirmer)
 	if len(live) < 2 || !ok {
-		a.startLogout("")
+		a.startLogout(session.Key{}, true)
 		return
 	}
 	a.confirming = true
 	a.log.Info("logout all: asking", "active", len(live))
 	title := a.cfg.Locale.Text("awsmfa" + a.cfg.Locale.Dash() + LabelLogoutAll)
-	text := a.cfg.Locale.Text(LogoutAllText(live))
+	text := LogoutAllText(live)
+	if mfa < len(live) {
+		text = LogoutAllSSOText(live, mfa)
+	}
+	text = a.cfg.Locale.Text(text)
 	a.goPost(func() Event {
 		yes, err := conf.Confirm(ctx, title, text, LogoutAllConfirmOK)
 		if err != nil && ctx.Err() == nil {

@@ -197,6 +197,8 @@ type MenuOptions struct {
 	KeyStores map[string]session.KeyStore
 	// LoggingIn holds the profiles whose login is at STS right now.
 	LoggingIn map[string]bool
+	// SigningIn holds the SSO sessions whose sign-in runs right now.
+	SigningIn map[string]bool
 	// Cache, when set, keeps the texts of earlier menus so a render makes
 	// only the labels that changed (a tick with 1,000 profiles would
 	// otherwise make 6,000 strings). It never changes what BuildMenu
@@ -209,6 +211,9 @@ type LabelCache struct {
 	loc   locale.Locale
 	m     map[string]*profileTexts
 	roles map[string]*roleText
+	// The SSO sessions' texts (menu_sso.go).
+	ssoLoc locale.Locale
+	sso    map[string]*ssoTexts
 }
 
 type profileTexts struct {
@@ -309,7 +314,8 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	m := Menu{Items: make([]Item, 0, 8+5*min(len(profiles), FlatLimit+1))}
 	add := func(it Item) { m.Items = append(m.Items, it) }
 
-	anySession := false
+	ssos := ssoOrder(s.SSO)
+	anySession := anySSOToken(ssos)
 	switch {
 	case opts.Reading:
 		add(Item{ID: IDReading, Label: loc.Text(LabelReading)})
@@ -318,7 +324,7 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		add(Item{ID: IDError, Label: loc.Text(shorten("Cannot read the AWS files: "+opts.Err.Error(), 120)),
 			Tooltip: loc.Text(opts.Err.Error())})
 		add(Item{ID: IDSepPrefix + IDError, Kind: KindSeparator})
-	case len(profiles) == 0:
+	case len(profiles) == 0 && len(ssos) == 0:
 		add(Item{ID: IDNone, Label: LabelNoProfiles})
 		add(Item{ID: IDSetupHint, Label: LabelSetupHint})
 		add(Item{ID: IDSepPrefix + IDNone, Kind: KindSeparator})
@@ -326,7 +332,7 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			m.Items = append(m.Items, roleRows(roles.orphan, opts)...)
 			add(Item{ID: IDSepPrefix + IDRolesUnattached, Kind: KindSeparator})
 		}
-	case flatFits(len(profiles), len(s.Roles)):
+	case flatFits(len(profiles)+len(ssos), len(s.Roles)):
 		for _, st := range profiles {
 			anySession = anySession || st.HasSession
 			add(profileRow(st, opts, IDStatusPrefix))
@@ -338,6 +344,9 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 		if len(roles.orphan) > 0 {
 			m.Items = append(m.Items, roleRows(roles.orphan, opts)...)
 			add(Item{ID: IDSepPrefix + IDRolesUnattached, Kind: KindSeparator})
+		}
+		for _, st := range ssos {
+			m.Items = appendSSOFlat(m.Items, st, opts)
 		}
 	default:
 		rows := make([]Item, len(profiles))
@@ -354,7 +363,8 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			}
 			rows[i].Children = kids[n:len(kids):len(kids)]
 		}
-		if len(profiles) > GroupAbove {
+		groupProfiles, groupSSO := groupKinds(len(profiles), len(ssos))
+		if groupProfiles {
 			rows = groupRows(profiles, rows, loc)
 		}
 		m.Items = append(m.Items, rows...)
@@ -365,6 +375,13 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			}
 			m.Items = append(m.Items, Item{ID: IDRolesUnattached, Label: label, Enabled: true,
 				Children: roleRows(roles.orphan, opts)})
+		}
+		if len(ssos) > 0 {
+			sso := ssoSubmenus(ssos, opts)
+			if groupSSO {
+				sso = ssoGroups(ssos, sso, loc)
+			}
+			m.Items = append(m.Items, sso...)
 		}
 		add(Item{ID: IDSepPrefix + "-profiles", Kind: KindSeparator})
 	}
@@ -536,15 +553,14 @@ func OverallIcon(s session.Snapshot) assets.IconState {
 // s.Taken is the instant the states are for.
 func IconReason(s session.Snapshot) (assets.IconState, string) {
 	var red, amber, green *session.Status
-	for i := range s.Profiles {
-		st := &s.Profiles[i]
+	weigh := func(st *session.Status) {
 		if !st.HasSession {
-			continue
+			return
 		}
 		switch st.State {
 		case session.Expired:
 			if st.Expiration.IsZero() || s.Taken.IsZero() || stale(*st, s.Taken) {
-				continue
+				return
 			}
 			if red == nil || st.Expiration.After(red.Expiration) {
 				red = st
@@ -562,6 +578,21 @@ func IconReason(s session.Snapshot) (assets.IconState, string) {
 				green = st
 			}
 		}
+	}
+	for i := range s.Profiles {
+		weigh(&s.Profiles[i])
+	}
+	// SSO sessions weigh the same, named "acme (SSO)"; one that renews
+	// itself is never the one "next to expire" while another is active.
+	for _, st := range s.SSO {
+		as := ssoAsStatus(st)
+		if st.Refreshable && as.State == session.Active {
+			if green == nil {
+				green = &as
+			}
+			continue
+		}
+		weigh(&as)
 	}
 	switch {
 	case red != nil:
@@ -582,7 +613,7 @@ func tooltip(s session.Snapshot, m Menu, opts MenuOptions) string {
 		return "awsmfa: reading the AWS files\u2026"
 	case opts.Err != nil:
 		return "awsmfa: cannot read the AWS files"
-	case len(s.Profiles) == 0:
+	case len(s.Profiles) == 0 && len(s.SSO) == 0:
 		return "awsmfa: " + strings.ToLower(LabelNoProfiles[:1]) + LabelNoProfiles[1:]
 	}
 	var parts []string
@@ -591,8 +622,14 @@ func tooltip(s session.Snapshot, m Menu, opts MenuOptions) string {
 			parts = append(parts, "logging in to "+st.Profile.Name+"\u2026")
 		}
 	}
+	for _, st := range s.SSO {
+		if opts.SigningIn[st.Session.Name] {
+			parts = append(parts, "signing in to "+ssoName(st)+SSOMark+"\u2026")
+		}
+	}
 	live := 0
 	var reason session.Status
+	renews := ""
 	for _, st := range s.Profiles {
 		if isLive(st.State) {
 			live++
@@ -601,7 +638,19 @@ func tooltip(s session.Snapshot, m Menu, opts MenuOptions) string {
 			reason = st
 		}
 	}
-	count := strconv.Itoa(live) + " of " + strconv.Itoa(len(s.Profiles)) + " active"
+	for _, sst := range s.SSO {
+		st := ssoAsStatus(sst)
+		if st.HasSession && isLive(st.State) {
+			live++
+		}
+		if st.Profile.Name == m.Reason {
+			reason = st
+			if sst.Refreshable {
+				renews = " (renews itself)"
+			}
+		}
+	}
+	count := strconv.Itoa(live) + " of " + strconv.Itoa(len(s.Profiles)+len(s.SSO)) + " active"
 	switch m.Icon {
 	case assets.IconExpired:
 		parts = append(parts, m.Reason+" expired "+session.FormatLeft(s.Taken.Sub(reason.Expiration))+" ago", count)
@@ -610,7 +659,7 @@ func tooltip(s session.Snapshot, m Menu, opts MenuOptions) string {
 	case assets.IconActive:
 		parts = append(parts, count)
 		if reason.State == session.Active {
-			parts = append(parts, "next to expire: "+m.Reason+" in "+session.FormatLeft(reason.Left))
+			parts = append(parts, "next to expire: "+m.Reason+" in "+session.FormatLeft(reason.Left)+renews)
 		}
 	default:
 		parts = append(parts, count)

@@ -118,6 +118,8 @@ func (a *App) applyRead(ev ReadDone) {
 	snap := ev.Snap
 	// Sorted once per read, so each render's BuildMenu finds them sorted.
 	snap.Profiles = naturalOrder(snap.Profiles)
+	snap.SSO = ssoOrder(snap.SSO)
+	a.setFiles(snap)
 	a.checkWindow(snap)
 	a.snap, a.snapErr = snap, nil
 	a.keys = make(map[string]session.KeyLocation, len(ev.Keys))

@@ -28,6 +28,7 @@ func moveTo(s *session.Snapshot, now time.Time, warn time.Duration) {
 		s.Profiles[i] = statusAt(s.Profiles[i], now, warn)
 	}
 	moveRoles(s, now)
+	moveSSOTo(s.SSO, now, warn)
 }
 
 // stateWindow is the core's expiring window as Config describes it.

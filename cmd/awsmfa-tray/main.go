@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/dialogs"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/browser"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
@@ -28,6 +29,7 @@ var _ interface {
 	tray.Dialogs
 	tray.Confirmer
 	tray.Raiser
+	tray.SSOPrompter
 } = dialogs.Zenity{}
 
 // version is stamped by the build: -ldflags "-X main.version=1.2.3".
@@ -186,6 +188,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			AutostartUnavailable: autoRefused,
 			WatchFiles:           true,
 			Logger:               logger,
+			OpenBrowser:          browser.Open,
+			SSORenewBefore:       core.SSORefreshBefore(),
 		})
 		if !o.demo {
 			// The demo's files are throwaway: it leaves the channel to a
