@@ -256,26 +256,31 @@ func ssoRow(st session.SSOStatus, opts MenuOptions, sub bool) Item {
 	loc := opts.Locale
 	t := opts.Cache.ssoTextsOf(st, loc)
 	busy := opts.SigningIn[st.Session.Name]
-	row := Item{ID: t.idStatus, Label: t.statusLabel(st, busy, loc), Enabled: !busy, Tooltip: loc.Text(ssoTip(st))}
+	// Enabled while signing in too: a click brings the sign-in's dialog
+	// to the front.
+	row := Item{ID: t.idStatus, Label: t.statusLabel(st, busy, loc), Enabled: true, Tooltip: loc.Text(ssoTip(st))}
 	if sub {
 		row.ID, row.Enabled = t.idSub, true
 		return row
 	}
-	if row.Tooltip == "" {
+	switch {
+	case busy:
+		row.Tooltip = "Click to bring the sign-in's window to the front"
+	case row.Tooltip == "":
 		row.Tooltip = t.clickTip
-	} else {
+	default:
 		row.Tooltip = t.clickTip + ". " + row.Tooltip
 	}
 	return row
 }
 
 // ssoActions are S's profiles line, Login and Logout: always there,
-// disabled when they have nothing to do.
+// Logout disabled when there is no token.
 func ssoActions(st session.SSOStatus, opts MenuOptions) [3]Item {
 	t := opts.Cache.ssoTextsOf(st, opts.Locale)
 	return [3]Item{
 		t.profilesLine(st, opts.Locale),
-		{ID: t.idLogin, Label: t.login, Enabled: !opts.SigningIn[st.Session.Name]},
+		{ID: t.idLogin, Label: t.login, Enabled: true}, // while signing in, it raises the dialog
 		{ID: t.idLogout, Label: t.logout, Enabled: st.HasToken},
 	}
 }

@@ -163,11 +163,11 @@ func TestSSOOrderAndStableIDs(t *testing.T) {
 	if m.ShapeKey() != m2.ShapeKey() {
 		t.Error("a state change rebuilt the menu")
 	}
-	if it, _ := m2.Item(IDSSOStatusPrefix + "s2"); it.Label != "s2 (SSO) — signing in…" || it.Enabled {
+	if it, _ := m2.Item(IDSSOStatusPrefix + "s2"); it.Label != "s2 (SSO) — signing in…" || !it.Enabled {
 		t.Errorf("signing in: %+v", it)
 	}
-	if it, _ := m2.Item(IDSSOLoginPrefix + "s2"); it.Enabled {
-		t.Error("Login s2 enabled while signing in")
+	if it, _ := m2.Item(IDSSOLoginPrefix + "s2"); !it.Enabled {
+		t.Error("Login s2 disabled while signing in: a click must bring its dialog to the front")
 	}
 	if it, _ := m2.Item(IDLogoutAll); !it.Enabled {
 		t.Error("Logout all disabled with a token")

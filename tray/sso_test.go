@@ -252,7 +252,8 @@ func TestSSOLoginOnce(t *testing.T) {
 	if got := await(h, d.raised, "the second click raised nothing"); got != "acme (SSO)" {
 		t.Errorf("raised %q", got)
 	}
-	h.click(IDSSOStatusPrefix + "acme") // the row is disabled; a stale click is the same
+	h.click(IDSSOStatusPrefix + "acme") // the state line does the same
+	await(h, d.raised, "a click on the state line raised nothing")
 	close(w.gate)
 	done := handledEvent[SSOLoginDone](h, "the sign-in never ended")
 	if done.Err != nil || done.Result.SSOFlow != session.SSOAuthCode {

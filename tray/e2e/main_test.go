@@ -25,19 +25,21 @@ const insideEnv = "AWSMFA_E2E_INSIDE_DBUS"
 
 // harness is what TestMain sets up once for the whole package.
 var harness struct {
-	skip      string // why every test skips; empty when the harness is up
-	repo      string // module root
-	artifacts string // <repo>/artifacts, git-ignored
-	binDir    string // built binaries
-	tray      string // built awsmfa-tray, or empty with trayErr set
-	trayErr   error
-	minitray  string // built testdata/minitray, or empty with miniErr set
-	miniErr   error
-	cli       string // built awsmfa, or empty with cliErr set
-	cliErr    error
-	display   string // ":N" of our Xvfb
-	bus       *testBus
-	sources   []string // what the built binaries are made of; see noteSources
+	skip       string // why every test skips; empty when the harness is up
+	repo       string // module root
+	artifacts  string // <repo>/artifacts, git-ignored
+	binDir     string // built binaries
+	tray       string // built awsmfa-tray, or empty with trayErr set
+	trayErr    error
+	minitray   string // built testdata/minitray, or empty with miniErr set
+	miniErr    error
+	cli        string // built awsmfa, or empty with cliErr set
+	cliErr     error
+	browser    string // built testdata/ssobrowser, or empty with browserErr set
+	browserErr error
+	display    string // ":N" of our Xvfb
+	bus        *testBus
+	sources    []string // what the built binaries are made of; see noteSources
 }
 
 var requiredTools = []string{"dbus-run-session", "Xvfb", "zenity", "xdotool"}
@@ -147,7 +149,8 @@ func setUp(m *testing.M) (int, error) {
 	harness.tray, harness.trayErr = goBuild(repo, "./cmd/awsmfa-tray", filepath.Join(binDir, "awsmfa-tray"))
 	harness.minitray, harness.miniErr = goBuild(repo, "./tray/e2e/testdata/minitray", filepath.Join(binDir, "minitray"))
 	harness.cli, harness.cliErr = goBuild(repo, "./cmd/awsmfa", filepath.Join(binDir, "awsmfa"))
-	harness.sources = sourcesOf(repo, "./cmd/awsmfa-tray", "./cmd/awsmfa", "./tray/e2e/testdata/minitray")
+	harness.browser, harness.browserErr = goBuild(repo, "./tray/e2e/testdata/ssobrowser", filepath.Join(binDir, "ssobrowser"))
+	harness.sources = sourcesOf(repo, "./cmd/awsmfa-tray", "./cmd/awsmfa", "./tray/e2e/testdata/minitray", "./tray/e2e/testdata/ssobrowser")
 	return m.Run(), nil
 }
 
