@@ -168,11 +168,13 @@ func panelIcon(t *testing.T) (x, y int) {
 	return r.Max.X - r.Dy()/2 - 2, r.Min.Y + r.Dy()/2
 }
 
-// startDesktop starts xfconfd, xfce4-panel (hosting tray items) and dunst
-// on a bus of their own with w's HOME, and returns the environment for an
-// app on that desktop and a connection to its bus.
-func startDesktop(t *testing.T, w *world) ([]string, *dbus.Conn) {
+// needPanel skips (fails under CI=true) without the real panel's parts.
+func needPanel(t *testing.T) {
 	t.Helper()
+	needHarness(t)
+	if harness.trayErr != nil {
+		t.Fatal(harness.trayErr)
+	}
 	xfconfd, _ := filepath.Glob("/usr/lib/*/xfce4/xfconf/xfconfd")
 	for _, tool := range []string{"xfce4-panel", "dunst", "dbus-daemon"} {
 		if _, err := exec.LookPath(tool); err != nil || len(xfconfd) == 0 {
@@ -183,14 +185,22 @@ func startDesktop(t *testing.T, w *world) ([]string, *dbus.Conn) {
 			t.Skip(msg)
 		}
 	}
+}
+
+// startDesktop starts xfconfd, xfce4-panel and dunst on a bus of their
+// own, for the app's environment env in home, and returns a connection to
+// that bus and env pointed at it.
+func startDesktop(t *testing.T, home string, env []string) (*dbus.Conn, []string) {
+	t.Helper()
+	xfconfd, _ := filepath.Glob("/usr/lib/*/xfce4/xfconf/xfconfd")
 	pb := startPrivateBus(t)
 	conn, err := dbus.Connect(pb.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	env := withBus(w.env(), pb.addr)
-	cfgDir := filepath.Join(w.home, ".config", "xfce4", "xfconf", "xfce-perchannel-xml")
+	env = withBus(env, pb.addr)
+	cfgDir := filepath.Join(home, ".config", "xfce4", "xfconf", "xfce-perchannel-xml")
 	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -203,14 +213,11 @@ func startDesktop(t *testing.T, w *world) ([]string, *dbus.Conn) {
 	waitName(t, conn, watcherName)
 	startDesktopPart(t, env, "dunst")
 	waitName(t, conn, notifierName)
-	return env, conn
+	return conn, env
 }
 
 func TestTrayOnARealPanel(t *testing.T) {
-	needHarness(t)
-	if harness.trayErr != nil {
-		t.Fatal(harness.trayErr)
-	}
+	needPanel(t)
 	w := newWorld(t)
 	w.addProfile("prod", time.Now().Add(5*time.Hour+42*time.Minute))
 	w.addProfile("old", time.Date(2020, 3, 1, 12, 0, 0, 0, time.UTC))
@@ -220,7 +227,7 @@ func TestTrayOnARealPanel(t *testing.T) {
 	if err := os.WriteFile(w.credPath, cred, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env, conn := startDesktop(t, w)
+	conn, env := startDesktop(t, w.home, w.env())
 
 	empty := shotScreen(t, "panel-empty", nil)
 	a := startApp(t, harness.tray, env)

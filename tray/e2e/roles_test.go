@@ -499,12 +499,9 @@ func (w *world) mfaProcessScript(failRun int) string {
 // notice (its "do_action") opens the code dialog: Renew through a real
 // notification daemon. Pictures: artifacts/panel-roles-*.png.
 func TestTrayRolesOnARealPanel(t *testing.T) {
-	needHarness(t)
-	if harness.trayErr != nil {
-		t.Fatal(harness.trayErr)
-	}
+	needPanel(t)
 	w := newRoleWorld(t, []string{roleName, "dev-ro", "s10-ro", "s2-ro"}, stsfake.WithSessionCap(5*time.Minute))
-	env, conn := startDesktop(t, w)
+	conn, env := startDesktop(t, w.home, w.env())
 	a := startApp(t, harness.tray, env, "--notify-before", "10m", "--verbose")
 	menu := &menuClient{obj: conn.Object(itemBusName(a.pid), menuPath)}
 	var root menuItem

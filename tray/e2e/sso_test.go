@@ -48,13 +48,13 @@ type ssoWorld struct {
 	failBrw bool   // the browser fails to open
 }
 
-func newSSOWorld(t *testing.T) *ssoWorld {
+func newSSOWorld(t *testing.T, opts ...ssofake.Option) *ssoWorld {
 	t.Helper()
 	w := &ssoWorld{world: newWorld(t)}
 	if harness.browserErr != nil {
 		t.Fatal(harness.browserErr)
 	}
-	w.fake = ssofake.NewTest(t)
+	w.fake = ssofake.NewTest(t, opts...)
 	w.log = filepath.Join(w.home, "browser.log")
 	w.gate = filepath.Join(w.home, "browser.gate")
 	cfg, err := os.ReadFile(w.cfgPath)
