@@ -262,3 +262,26 @@ func TestTraySSOExpiredRegistration(t *testing.T) {
 // flat is s with every run of spaces and newlines one space: dialog texts
 // are wrapped to fit.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// A sign-in by another tool (aws sso login, awsmfa sso login) shows at
+// once, also when the token cache did not exist when the tray started:
+// the tray watches each session's token file through the nearest folder
+// that exists.
+func TestTraySSOSeesOtherLogins(t *testing.T) {
+	w := newSSOWorld(t)
+	a := startSSOTray(t, w)
+	a.WaitItem("logged out", exactly("acme (SSO) — logged out"))
+	if err := os.MkdirAll(w.cache(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(2*time.Hour + 30*time.Second).UTC().Format(time.RFC3339)
+	tok := fmt.Sprintf(`{"startUrl": "https://acme.awsapps.com/start", "region": "eu-west-1", "accessToken": "aoa-not-a-token", "expiresAt": %q}`, exp)
+	if err := os.WriteFile(w.tokenFile(), []byte(tok), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.WaitItem("active", exactly("acme (SSO) — active, 2h0m left"))
+	if err := os.Remove(w.tokenFile()); err != nil {
+		t.Fatal(err)
+	}
+	a.WaitItem("logged out again", exactly("acme (SSO) — logged out"))
+}
