@@ -321,7 +321,6 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		a.log.Info("quit clicked")
 		return true
 	case Tick:
-		a.ssoTick()
 		// Only the times left move: the files are read again only if they
 		// changed since the last read, or that read failed.
 		if a.stale() {

@@ -44,10 +44,15 @@ const ssoRenewWithin = 2 * time.Minute
 type ssoBook struct {
 	flows    map[string]*ssoFlowState // sessions whose sign-in runs
 	renewing bool                     // RenewDue runs
-	// failed: sessions whose last renewal did not work, with the token's
-	// expiration then; retried on the next minute's tick.
-	failed map[string]time.Time
+	// tried: when each session was last due in a RenewDue. A session is
+	// tried at most once a minute, whatever came of it: a failure is
+	// retried a minute later, and a token shorter-lived than the renewal
+	// window is not renewed on every render.
+	tried map[string]time.Time
 }
+
+// renewEvery is how often one session's renewal is tried at most.
+const renewEvery = time.Minute
 
 type ssoFlowState struct {
 	shown bool // its dialog has opened
@@ -55,7 +60,7 @@ type ssoFlowState struct {
 
 func (b *ssoBook) init() {
 	if b.flows == nil {
-		b.flows, b.failed = map[string]*ssoFlowState{}, map[string]time.Time{}
+		b.flows, b.tried = map[string]*ssoFlowState{}, map[string]time.Time{}
 	}
 }
 
@@ -354,8 +359,8 @@ func (a *App) ssoRenewBefore() time.Duration {
 }
 
 // maybeRenew starts RenewDue off the loop when a token that renews
-// itself is due and has not just failed; a session whose sign-in runs is
-// left to it.
+// itself is due and was not tried in the last minute; a session whose
+// sign-in runs is left to it.
 func (a *App) maybeRenew() {
 	a.sso.init()
 	if a.sso.renewing || a.runCtx == nil || a.snapErr != nil || !a.reads.loaded {
@@ -368,11 +373,12 @@ func (a *App) maybeRenew() {
 		if _, running := a.sso.flows[name]; running {
 			continue
 		}
-		if exp, ok := a.sso.failed[name]; ok && exp.Equal(st.Expiration) {
+		if last, ok := a.sso.tried[name]; ok && now.Sub(last) < renewEvery && !now.Before(last) {
 			continue
 		}
 		if session.RenewDueAt(st, now, a.ssoRenewBefore()) {
 			due = true
+			a.sso.tried[name] = now
 		}
 	}
 	if !due {
@@ -395,44 +401,15 @@ func (a *App) finishRenew(ev RenewDone) {
 		a.log.Warn("cannot renew the SSO tokens", "err", ev.Err)
 	}
 	for _, r := range ev.Renewals {
-		name := r.Key.Name
-		switch {
+		switch name := r.Key.Name; {
 		case r.Err == nil:
-			delete(a.sso.failed, name)
 			a.log.Info("renewed without a browser", "sso", name, "until", r.Session.Expiration.UTC().Format(time.RFC3339))
 		case errors.Is(r.Err, session.ErrSSOLoginRequired):
 			a.log.Info("only a sign-in renews it", "sso", name, "why", r.Err)
 		default:
 			a.log.Warn("renewal failed; trying again in a minute", "sso", name, "err", r.Err)
 		}
-		if r.Err != nil {
-			st, _ := a.ssoStatus(name)
-			a.sso.failed[name] = st.Expiration
-		}
 	}
-	// A due session the core did not renew (its window is narrower, or
-	// another process held its lock) waits for the next tick too.
-	now := a.cfg.Clock.Now()
-	for _, st := range a.snap.SSO {
-		if _, ok := a.sso.failed[st.Session.Name]; !ok && session.RenewDueAt(st, now, a.ssoRenewBefore()) && !renewed(ev, st.Session.Name) {
-			a.sso.failed[st.Session.Name] = st.Expiration
-		}
-	}
-}
-
-func renewed(ev RenewDone, name string) bool {
-	for _, r := range ev.Renewals {
-		if r.Key.Name == name && r.Err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// ssoTick retries, on the minute's tick, the renewals that failed.
-func (a *App) ssoTick() {
-	a.sso.init()
-	clear(a.sso.failed)
 }
 
 // dueSSONotices are the SSO expiry notices due now. They wait while a

@@ -54,7 +54,7 @@ type ssoWorld struct {
 	openFail error // when set, no browser opens (the device-code fallback)
 }
 
-func newSSOWorld(t *testing.T, h *harness, config string) *ssoWorld {
+func newSSOWorld(t *testing.T, h *harness, config string, opts ...ssofake.Option) *ssoWorld {
 	t.Helper()
 	w := &ssoWorld{t: t, dir: t.TempDir(), browser: &ssofake.Browser{}}
 	w.cfg = filepath.Join(w.dir, "config")
@@ -66,7 +66,7 @@ func newSSOWorld(t *testing.T, h *harness, config string) *ssoWorld {
 	if err := os.WriteFile(w.cred, []byte("[myaccountPerm]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w.fake = ssofake.NewTest(t, ssofake.WithClock(h.clock.Now))
+	w.fake = ssofake.NewTest(t, append([]ssofake.Option{ssofake.WithClock(h.clock.Now)}, opts...)...)
 	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE"} {
 		t.Setenv(k, "")
 	}
@@ -480,5 +480,31 @@ func TestSSOLogoutAndLogoutAll(t *testing.T) {
 	m := h.menu(h.labelIs(IDSSOStatusPrefix+"acme", "acme (SSO) — logged out"), "all logged out")
 	if it, _ := m.Item(IDStatusPrefix + "myaccount"); it.Label != "myaccount — logged out" {
 		t.Errorf("myaccount: %q", it.Label)
+	}
+}
+
+// A token that lives less than the renewal window is renewed once a
+// minute at most, not on every render.
+func TestSSOShortTokensRenewOnceAMinute(t *testing.T) {
+	h := newHarness(t)
+	w := newSSOWorld(t, h, ssoConfig, ssofake.WithAccessTokenTTL(3*time.Minute))
+	d := startSSO(t, h, w, nil)
+	h.signIn(w, d)
+	handledEvent[RenewDone](h, "a 3-minute token was not renewed")
+	h.settle()
+	h.app.Post(Refresh{})
+	handledEvent[Refresh](h, "Refresh not handled")
+	h.settle()
+	h.app.Post(Tick{})
+	handledEvent[Tick](h, "Tick not handled")
+	h.settle()
+	if n := w.fake.CountCalls("CreateToken", "refresh_token"); n != 1 {
+		t.Fatalf("%d renewals within the minute, want 1", n)
+	}
+	h.clock.Add(time.Minute)
+	h.app.Post(Tick{})
+	handledEvent[RenewDone](h, "no renewal a minute later")
+	if n := w.fake.CountCalls("CreateToken", "refresh_token"); n != 2 {
+		t.Fatalf("%d renewals, want 2", n)
 	}
 }
