@@ -113,7 +113,8 @@ type Config struct {
 	CodeHint func(profile string) string
 	// LoginHint, when set, is the body of the "logged in" notification
 	// (demo mode's sessions work with no AWS service, so it says so);
-	// else "Use it with AWS_PROFILE=X or --profile X."
+	// else "Use it with AWS_PROFILE=X or --profile X.". For an SSO
+	// session it is given "S (SSO)".
 	LoginHint func(profile string) string
 	// AutostartUnavailable, when set, is why Start at login cannot be
 	// offered (a binary `go run` built in a temp folder): the item is

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/ssofake"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
@@ -27,12 +28,24 @@ const demoCodeSteps = 20
 // given: with 3-minute sessions the default 10 minutes would warn at once.
 const demoNotifyBefore = time.Minute
 
+// The demo's IAM Identity Center session: a local fake whose sign-in page
+// opens in the user's own browser. Its tokens last 5 minutes and renew
+// themselves; the sign-in ends after 15, and then only a new one helps,
+// so the whole life of an SSO session shows in a quarter of an hour.
+const (
+	demoSSOSession       = "demo-sso"
+	demoSSOStartURL      = "https://demo.awsapps.com/start"
+	demoSSOTokenLifetime = 5 * time.Minute
+	demoSSOSignIn        = 15 * time.Minute
+)
+
 // demo is a throwaway AWS folder plus the in-process STS fake on loopback.
 type demo struct {
 	dir             string
 	configFile      string
 	credentialsFile string
 	sts             *stsfake.Server
+	sso             *ssofake.Server
 	users           map[string]stsfake.User // by profile name
 	// keychain stands in for the OS keychain, so "Move keys to keychain"
 	// can be tried without writing fake keys into the user's real one (or
@@ -78,6 +91,15 @@ func startDemo(log *slog.Logger, opts ...stsfake.Option) (*demo, error) {
 		fmt.Fprintf(&cfg, "\n[profile %sPerm]\nmfa_serial = %s\nregion = us-east-1\n", name, u.MFASerial)
 		fmt.Fprintf(&cred, "\n[%sPerm]\naws_access_key_id = %s\naws_secret_access_key = %s\n", name, u.AccessKeyID, u.SecretAccessKey)
 	}
+	sso := ssofake.New(ssofake.WithStartURLs(demoSSOStartURL), ssofake.WithAccessTokenTTL(demoSSOTokenLifetime),
+		ssofake.WithSessionDuration(demoSSOSignIn),
+		ssofake.WithLogf(func(format string, args ...any) { log.Debug("demo sso: " + fmt.Sprintf(format, args...)) }))
+	if err := sso.Start(); err != nil {
+		return nil, err
+	}
+	d.sso = sso
+	fmt.Fprintf(&cfg, "\n[sso-session %s]\nsso_start_url = %s\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n", demoSSOSession, demoSSOStartURL)
+	fmt.Fprintf(&cfg, "\n[profile demo-dev]\nsso_session = %s\nsso_account_id = 222233334444\nsso_role_name = Developer\nregion = us-east-1\n", demoSSOSession)
 	d.configFile = filepath.Join(aws, "config")
 	d.credentialsFile = filepath.Join(aws, "credentials")
 	if err := os.WriteFile(d.configFile, []byte(cfg.String()), 0o600); err != nil {
@@ -90,6 +112,8 @@ func startDemo(log *slog.Logger, opts ...stsfake.Option) (*demo, error) {
 		"AWS_CONFIG_FILE":             d.configFile,
 		"AWS_SHARED_CREDENTIALS_FILE": d.credentialsFile,
 		"AWS_ENDPOINT_URL_STS":        srv.URL,
+		"AWS_ENDPOINT_URL_SSO_OIDC":   sso.URL,
+		"AWS_ENDPOINT_URL_SSO":        sso.URL,
 	} {
 		if err := os.Setenv(k, v); err != nil {
 			return nil, fmt.Errorf("demo env: %w", err)
@@ -120,10 +144,22 @@ func (d *demo) codeHint(profile string) string {
 }
 
 // loginHint is the demo's "logged in" notification body: its sessions come
-// from the local fake STS, so AWS_PROFILE in another shell would find
+// from the local fakes, so AWS_PROFILE in another shell would find
 // neither the files nor a service that takes them.
 func (d *demo) loginHint(profile string) string {
+	if strings.HasSuffix(profile, " (SSO)") {
+		return "A demo sign-in at a local fake of IAM Identity Center: no AWS service accepts it. Its token is in " + d.dir + "."
+	}
 	return "A demo session from the local fake STS: no AWS service accepts it. Its files are in " + d.dir + "."
+}
+
+// ssoConfig keeps the demo's SSO tokens in its folder, never in the
+// user's ~/.aws/sso/cache.
+func (d *demo) ssoConfig() session.SSOConfig {
+	return session.SSOConfig{
+		CacheDir:    filepath.Join(d.dir, ".aws", "sso", "cache"),
+		CLICacheDir: filepath.Join(d.dir, ".aws", "cli", "cache"),
+	}
 }
 
 // shellHint is printed at start for a curious user.
@@ -136,6 +172,9 @@ func (d *demo) shellHint() string {
 func (d *demo) stop() {
 	if d.sts != nil {
 		d.sts.Close()
+	}
+	if d.sso != nil {
+		d.sso.Close()
 	}
 	os.RemoveAll(d.dir)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/ssofake"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
@@ -128,7 +130,8 @@ func TestDemoStopRemovesFolder(t *testing.T) {
 
 // restoreDemoEnv has the test put back the variables startDemo sets.
 func restoreDemoEnv(t *testing.T) {
-	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE"} {
+	for _, k := range []string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS", "AWS_PROFILE",
+		"AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_SSO"} {
 		t.Setenv(k, "")
 	}
 }
@@ -147,12 +150,13 @@ func startDemoApp(t *testing.T, kc session.Keychain) (*demo, *session.Manager, *
 	if kc == nil {
 		kc = d.keychain
 	}
-	core := session.New(session.Config{WarnBefore: demoNotifyBefore, Keychain: kc})
+	core := session.New(session.Config{WarnBefore: demoNotifyBefore, Keychain: kc, SSO: d.ssoConfig()})
 	dlg := &demoDialogs{texts: make(chan string, 8)}
 	tr := &chanTray{clicks: make(chan string), menus: make(chan tray.Menu, 64)}
 	app := tray.New(tray.Config{
 		Core: core, Dialogs: dlg, Tray: tr, Locale: locale.Locale{UTF8: true},
 		NotifyBefore: demoNotifyBefore, CodeHint: d.codeHint, Logger: log,
+		OpenBrowser: (&ssofake.Browser{}).Open, SSORenewBefore: core.SSORefreshBefore(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -303,5 +307,30 @@ func TestTransientBinary(t *testing.T) {
 		if got := transientBinary(exe) != ""; got != refused {
 			t.Errorf("%s: refused %v, want %v", exe, got, refused)
 		}
+	}
+}
+
+// TestDemoSSOSignIn: the demo's SSO session signs in at its local fake
+// (a person clicks Allow in the browser; here the scripted browser does),
+// and the token stays in the demo folder, never in ~/.aws/sso/cache.
+func TestDemoSSOSignIn(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	d, core, _, tr := startDemoApp(t, nil)
+	waitLabel(t, tr.menus, "sso-status:"+demoSSOSession, demoSSOSession+" (SSO) — logged out")
+	tr.clicks <- "sso-login:" + demoSSOSession
+	waitLabel(t, tr.menus, "sso-status:"+demoSSOSession, demoSSOSession+" (SSO) — active, 4m left, renews itself")
+	st, err := core.SSOStatusOf(demoSSOSession)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(st.Session.TokenFile, d.dir+string(os.PathSeparator)) {
+		t.Errorf("the demo token is at %s, outside the demo folder", st.Session.TokenFile)
+	}
+	if _, err := os.Stat(st.Session.TokenFile); err != nil {
+		t.Errorf("no demo token: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".aws")); !os.IsNotExist(err) {
+		t.Errorf("the demo wrote under HOME: %v", err)
 	}
 }

@@ -137,6 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	notifyBefore := o.notifyBefore
 	var codeHint, loginHint func(string) string
 	var keychain session.Keychain // nil: the OS keychain
+	var sso session.SSOConfig     // zero: the SDKs' token cache under HOME
 	if o.demo {
 		d, err := startDemo(logger)
 		if err != nil {
@@ -147,16 +148,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer d.stop()
 		codeHint, loginHint = d.codeHint, d.loginHint
 		keychain = d.keychain
+		sso = d.ssoConfig()
 		auto = &memAutostart{}
 		autoRefused = ""
 		if !o.notifySet {
 			notifyBefore = demoNotifyBefore
 		}
 		fmt.Fprintln(stdout, "awsmfa-tray demo: profiles demo-alice and demo-bob; the login dialog shows the code to type. Quit from the tray menu.")
+		fmt.Fprintln(stdout, "The SSO session demo-sso signs in on a local page in your browser: click Allow there.")
 		fmt.Fprintln(stdout, d.shellHint())
 	}
 
-	core := session.New(session.Config{WarnBefore: notifyBefore, Keychain: keychain})
+	core := session.New(session.Config{WarnBefore: notifyBefore, Keychain: keychain, SSO: sso})
 	cfgFile, credFile := core.Paths()
 	logger.Info("files", "config", cfgFile, "credentials", credFile)
 
