@@ -83,9 +83,11 @@ func (w *ssoWorld) env() []string {
 func (w *ssoWorld) cache() string { return filepath.Join(w.home, ".aws", "sso", "cache") }
 
 // tokenFile is where every SDK reads acme's token.
-func (w *ssoWorld) tokenFile() string {
-	sum := sha1.Sum([]byte("acme"))
-	return filepath.Join(w.cache(), hex.EncodeToString(sum[:])+".json")
+func (w *ssoWorld) tokenFile() string { return w.tokenFileOf("acme") }
+
+func sha1Hex(s string) string {
+	sum := sha1.Sum([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // browserOpened lists the URLs the browser was given.
