@@ -68,12 +68,31 @@ func startApp(t *testing.T, bin string, env []string, args ...string) *app {
 		close(a.done)
 	}()
 	t.Cleanup(func() {
+		var open []dialog
+		if t.Failed() {
+			open = a.dialogs()
+		}
 		a.stop()
 		if t.Failed() {
-			t.Logf("output of %s (pid %d):\n%s", filepath.Base(bin), a.pid, out.String())
+			t.Logf("output of %s (pid %d), with these dialogs open at the failure: %v\n%s", filepath.Base(bin), a.pid, open, out.String())
+			if log := appLog(env); log != "" {
+				t.Logf("its log file:\n%s", log)
+			}
 		}
 	})
 	return a
+}
+
+// appLog is the app's log file under env's XDG_CACHE_HOME (it never
+// holds a secret), for a failed test's report.
+func appLog(env []string) string {
+	for _, kv := range env {
+		if dir, ok := strings.CutPrefix(kv, "XDG_CACHE_HOME="); ok {
+			b, _ := os.ReadFile(filepath.Join(dir, "awsmfa-tray", "awsmfa-tray.log"))
+			return string(b)
+		}
+	}
+	return ""
 }
 
 // stop ends the app and everything in its process group: SIGTERM first,

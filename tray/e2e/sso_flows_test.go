@@ -361,13 +361,30 @@ func TestTraySSORowsThatNeedCare(t *testing.T) {
 	w.openGate()
 	pressKey(t, win, "Return") // Sign in and replace it
 	a.WaitItem("acme active", prefixed("acme (SSO) — active, "))
+	a.waitNoDialog()
 	if tok := w.token(); !w.fake.AccessTokenValid(tok["accessToken"]) {
 		t.Error("the file does not hold the new sign-in's token")
 	}
 
-	// Legacy: a device code, shown in the browser that opened (the
-	// scripted one approves it).
+	// Legacy: a device code, in the browser that opened; the dialog shows
+	// the code the page must show.
+	if err := os.Remove(w.gate); err != nil {
+		t.Fatal(err)
+	}
 	a.Click("Login legacy.awsapps.com", exactly("Login legacy.awsapps.com"))
+	d, _ = a.waitDialog("awsmfa — legacy.awsapps.com (SSO)")
+	eventually(t, menuWait, "the browser on the device page", func() error {
+		if got := w.browserOpened(); len(got) != 2 {
+			return fmt.Errorf("opened %q", got)
+		}
+		return nil
+	})
+	code := userCodeRE.FindStringSubmatch(w.browserOpened()[1])
+	if code == nil || !strings.Contains(flat(d.Args), "in the browser window that opened, and check that the page shows the code "+code[1]) {
+		t.Errorf("the dialog does not show the code of the page that opened: %q", d.Args)
+	}
+	w.openGate()
+	a.waitNoDialog()
 	a.WaitItem("legacy active", prefixed("legacy.awsapps.com (SSO) — active, "))
 	var tok struct{ StartURL, AccessToken, RefreshToken string }
 	if b, err := os.ReadFile(w.tokenFileOf(legacy)); err != nil || json.Unmarshal(b, &tok) != nil || tok.StartURL != legacy {
