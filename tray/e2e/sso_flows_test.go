@@ -397,3 +397,46 @@ func TestTraySSORowsThatNeedCare(t *testing.T) {
 		t.Errorf("the browser opened %q", opened)
 	}
 }
+
+// --demo's IAM Identity Center session signs in through the browser at
+// the demo's own fake, keeps its token in the demo's folder (never in
+// ~/.aws/sso/cache), renews itself, and goes with the folder on Quit.
+func TestTrayDemoSSO(t *testing.T) {
+	w := newSSOWorld(t)
+	w.openGate()
+	a := startApp(t, harness.tray, w.env(), "--demo", "--verbose")
+	a.WaitItem("demo-sso's row", exactly("demo-sso (SSO) — logged out"))
+	a.WaitItem("its profile", exactly("Profiles: demo-dev"))
+	a.Click("Login demo-sso", exactly("Login demo-sso"))
+	n := waitNotification(t, a, "the logged-in notice", func(n notification) bool {
+		return strings.HasPrefix(n.Summary, "demo-sso (SSO): logged in until ")
+	})
+	dir, ok := strings.CutPrefix(n.Body, "A demo sign-in at a local fake of IAM Identity Center: no AWS service accepts it. Its token is in ")
+	dir = strings.TrimSuffix(dir, ".")
+	if !ok || !filepath.IsAbs(dir) {
+		t.Fatalf("the notice does not say where the token is: %q", n.Body)
+	}
+	a.WaitItem("active, renewing itself", regexp.MustCompile(`^demo-sso \(SSO\) — active, \d+m left, renews itself$`).MatchString)
+	opened := w.browserOpened()
+	if len(opened) != 1 || strings.HasPrefix(opened[0], w.fake.URL) || !strings.Contains(opened[0], "/authorize?") {
+		t.Errorf("the browser was not sent to the demo's own sign-in page: %q", opened)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".aws", "sso", "cache", sha1Hex("demo-sso")+".json")); err != nil {
+		t.Errorf("no token in the demo's folder: %v", err)
+	}
+	if _, err := os.Stat(w.cache()); !os.IsNotExist(err) {
+		t.Errorf("the demo touched ~/.aws/sso/cache: %v", err)
+	}
+	if c := len(w.fake.Calls()); c != 0 {
+		t.Errorf("the demo called the test's Identity Center %d times", c)
+	}
+	a.Click(labelQuit, exactly(labelQuit))
+	select {
+	case <-a.done:
+	case <-time.After(menuWait):
+		t.Fatal("the demo did not quit")
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo's folder is still there: %v", err)
+	}
+}
