@@ -428,7 +428,7 @@ func (a *App) render() {
 		a.maybeRenew() // before the SSO notices: a renewal under way holds them
 		for _, n := range a.dueSSONotices() {
 			a.log.Info("expiry notice", "sso", n.SSOSession)
-			a.notify(n.Title, n.Body)
+			a.show(ssoExpiryNotice(n))
 		}
 	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,

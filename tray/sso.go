@@ -176,6 +176,7 @@ func (a *App) ssoFlow(ctx context.Context, st session.SSOStatus) SSOLoginDone {
 	}}
 	res, err := a.cfg.Core.LoginKey(fctx, session.SSOKey(name), opts)
 	canceled := pr.userCanceled()
+	done.Noticed = pr.noticed()
 	pr.close()
 	var active *session.SSOActiveError
 	switch {
@@ -207,6 +208,9 @@ func (a *App) askReplace(ctx context.Context, title string, problem error) (bool
 func (a *App) finishSSOLogin(ev SSOLoginDone) {
 	delete(a.sso.flows, ev.Session)
 	key := session.SSOKey(ev.Session)
+	if ev.Noticed && (ev.Err != nil || ev.Canceled) {
+		a.dismiss(SSOSessionKey(ev.Session)) // where to sign in, for a sign-in that is over
+	}
 	switch {
 	case ev.Err != nil:
 		a.log.Info("sso sign-in failed", "sso", ev.Session, "err", ev.Err)
@@ -220,8 +224,30 @@ func (a *App) finishSSOLogin(ev SSOLoginDone) {
 		if a.cfg.LoginHint != nil {
 			body = a.cfg.LoginHint(key.String()) // the demo's sessions work with no AWS service
 		}
-		a.notify(title, body)
+		a.show(Notice{Key: SSOSessionKey(ev.Session), Title: title, Body: body}) // replaces its warning
 	}
+}
+
+// ssoExpiryNotice is the notice for one of the core's SSO expiry alerts,
+// as expiryNotice is for an MFA session's: a warning or an expired login
+// stays, with Renew (a sign-in, as "Login S"); the summary at start does
+// not, and has a key of its own beside the MFA sessions' summary.
+func ssoExpiryNotice(n session.Notice) Notice {
+	switch n.Kind {
+	case session.NoticeExpiring, session.NoticeExpired:
+		return Notice{Key: SSOSessionKey(n.SSOSession), Title: n.Title, Body: n.Body, Stay: true,
+			Actions: RenewActions(SSOLoginClicked{Session: n.SSOSession})}
+	}
+	return Notice{Key: keySSOExpiredSummary, Title: n.Title, Body: n.Body}
+}
+
+// keySSOExpiredSummary is the key of the SSO logins' summary at start.
+const keySSOExpiredSummary = "expired-sso-summary"
+
+// showSignIn stands in for the sign-in dialog: where to sign in (and the
+// code), kept until the sign-in's end replaces it.
+func (a *App) showSignIn(name string, p session.SSOPrompt) {
+	a.show(Notice{Key: SSOSessionKey(name), Title: session.SSOKey(name).String() + ": sign in", Body: ssoPromptBody(p), Stay: true})
 }
 
 // SSOLoggedInNotice is the notification after a sign-in (or a renewal
@@ -268,6 +294,7 @@ type ssoPrompts struct {
 	close1   func() // closes the dialog showing now
 	wg       sync.WaitGroup
 	canceled bool
+	notice   bool // a "sign in" notice stands in for the dialog
 }
 
 // show replaces the dialog showing (if any) by one for p.
@@ -286,7 +313,8 @@ func (s *ssoPrompts) show(p session.SSOPrompt) {
 	dl, ok := a.cfg.Dialogs.(SSOPrompter)
 	if !ok {
 		if p.URL != "" && !p.Opened {
-			a.notify(session.SSOKey(s.name).String()+": sign in", ssoPromptBody(p))
+			a.showSignIn(s.name, p)
+			s.notice = true
 		}
 		return
 	}
@@ -311,7 +339,10 @@ func (s *ssoPrompts) show(p session.SSOPrompt) {
 				// needs the address and the code.
 				a.log.Warn("sso sign-in dialog failed", "sso", s.name, "err", err)
 				if p.URL != "" {
-					a.notify(session.SSOKey(s.name).String()+": sign in", ssoPromptBody(p))
+					a.showSignIn(s.name, p)
+					s.mu.Lock()
+					s.notice = true
+					s.mu.Unlock()
 				}
 				return
 			case again && a.cfg.OpenBrowser != nil && p.URL != "":
@@ -321,6 +352,12 @@ func (s *ssoPrompts) show(p session.SSOPrompt) {
 			}
 		}
 	}()
+}
+
+func (s *ssoPrompts) noticed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notice
 }
 
 func (s *ssoPrompts) userCanceled() bool {

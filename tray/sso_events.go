@@ -21,6 +21,9 @@ type (
 		Result   session.Session // set on success; SSOFlow says how
 		Err      error           // set on failure (already shown to the user)
 		Canceled bool            // Cancel, or the app is quitting
+		// Noticed: a "sign in" notice stood in for the dialog; it goes
+		// when the sign-in fails (a success replaces it).
+		Noticed bool
 	}
 	// RenewDone is posted when a renewal of the sessions that renew
 	// themselves (RenewDue) ends.

@@ -508,3 +508,24 @@ func TestSSOShortTokensRenewOnceAMinute(t *testing.T) {
 		t.Fatalf("%d renewals, want 2", n)
 	}
 }
+
+// The SSO expiry notices take the MFA notices' path: a warning or an
+// expired login stays under the session's key with Renew (a sign-in);
+// the summary at start has a key apart from the MFA sessions' summary.
+func TestSSOExpiryNoticeStaysWithRenew(t *testing.T) {
+	for _, kind := range []session.NoticeKind{session.NoticeExpiring, session.NoticeExpired} {
+		n := ssoExpiryNotice(session.Notice{SSOSession: "acme", Kind: kind, Title: "t", Body: "b"})
+		if n.Key != SSOSessionKey("acme") || !n.Stay || len(n.Actions) != 2 {
+			t.Fatalf("%v: %+v", kind, n)
+		}
+		for _, act := range n.Actions {
+			if act.Then != (SSOLoginClicked{Session: "acme"}) {
+				t.Errorf("%v: action %q does %#v", kind, act.ID, act.Then)
+			}
+		}
+	}
+	sum := ssoExpiryNotice(session.Notice{Kind: session.NoticeSummary, Title: "1 expired SSO login"})
+	if sum.Stay || sum.Key == "" || sum.Key == expiryNotice(session.Notice{Kind: session.NoticeSummary}).Key {
+		t.Errorf("summary %+v", sum)
+	}
+}

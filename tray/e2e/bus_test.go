@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
@@ -64,6 +65,16 @@ func (n notification) urgency() int {
 func (n notification) resident() bool {
 	b, _ := n.Hints["resident"].Value().(bool)
 	return b
+}
+
+// stays checks that n is a notice that stays, with Renew: critical, no
+// timeout, resident, a click on its body and a Renew button.
+func stays(t *testing.T, what string, n notification) {
+	t.Helper()
+	if n.urgency() != 2 || n.Timeout != 0 || !n.resident() || !n.hasAction("default") || !n.hasAction("renew") {
+		t.Errorf("%s: urgency %d, timeout %d, resident %v, actions %v; want 2, 0, true, default and renew",
+			what, n.urgency(), n.Timeout, n.resident(), n.Actions)
+	}
 }
 
 // hasAction reports whether the notice offers action key.

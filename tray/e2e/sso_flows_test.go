@@ -188,6 +188,7 @@ func TestTraySSOExpiryNotices(t *testing.T) {
 	// Another tool wrote a token that ends in a few seconds.
 	w.writeToken(w.tokenFile(), ssofake.DefaultStartURL, time.Now().Add(3*time.Second))
 	n := waitNotification(t, a, "the expired notice", func(n notification) bool { return n.Summary == "acme (SSO): login expired" })
+	stays(t, "the expired notice", n)
 	if n.Body != `Log in again: "Login acme" in the tray menu, or awsmfa sso login --session acme` {
 		t.Errorf("body %q", n.Body)
 	}

@@ -252,12 +252,33 @@ func TestTraySSOExpiredRegistration(t *testing.T) {
 	if !strings.Contains(n.Body, `"Login acme" in the tray menu, or awsmfa sso login --session acme`) {
 		t.Errorf("the notice does not say how to sign in: %q", n.Body)
 	}
+	stays(t, "the SSO warning", n)
 	a.WaitItem("expiring", prefixed("acme (SSO) — expiring in "))
 	if c := w.fake.CountCalls("CreateToken", ""); c != 0 {
 		t.Errorf("%d CreateToken calls with an expired registration", c)
 	}
 	if got, _ := os.ReadFile(w.tokenFile()); string(got) != tok {
 		t.Error("the token file changed")
+	}
+
+	// Renew on the warning signs in, in the browser; the logged-in notice
+	// takes the warning's place.
+	w.openGate()
+	if err := harness.bus.InvokeAction(n.ID, "renew"); err != nil {
+		t.Fatal(err)
+	}
+	a.WaitItem("active", prefixed("acme (SSO) — active, "))
+	in := waitNotification(t, a, "the logged-in notice", func(n notification) bool {
+		return strings.HasPrefix(n.Summary, "acme (SSO): logged in until ")
+	})
+	if in.ReplacesID != n.ID {
+		t.Errorf("the logged-in notice replaces %d, not the warning %d", in.ReplacesID, n.ID)
+	}
+	if got := w.browserOpened(); len(got) != 1 {
+		t.Errorf("Renew opened the browser %d times", len(got))
+	}
+	if tok := w.token(); !w.fake.AccessTokenValid(tok["accessToken"]) {
+		t.Error("Renew wrote no token the fake issued")
 	}
 }
 
