@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -439,5 +440,46 @@ func TestTrayDemoSSO(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the demo's folder is still there: %v", err)
+	}
+}
+
+// When IAM Identity Center does not answer, or does not know the start
+// URL, Login shows the core's sentence in an error dialog, opens no
+// browser and writes nothing.
+func TestTraySSOSignInErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		down bool
+		want string
+	}{
+		{"no answer", true, "IAM Identity Center in eu-west-1"},
+		{"unknown start URL", false, "does not know the start URL https://acme.awsapps.com/start"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newSSOWorld(t, ssofake.WithStartURLs("https://other.awsapps.com/start"))
+			env := w.env()
+			if tc.down {
+				l, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				addr := l.Addr().String()
+				l.Close()                                                   // nothing answers there now
+				env = append(env, "AWS_ENDPOINT_URL_SSO_OIDC=http://"+addr) // the last one counts
+			}
+			a := startApp(t, harness.tray, env, "--verbose")
+			a.Click("Login acme", exactly("Login acme"))
+			d, win := a.waitDialog(ssoTitle)
+			if !strings.Contains(d.Args, "--error") || !strings.Contains(flat(d.Args), tc.want) {
+				t.Errorf("the error dialog %q lacks %q", d.Args, tc.want)
+			}
+			pressKey(t, win, "Return")
+			a.waitNoDialog()
+			waitLogged(t, w.world, `msg="sso sign-in failed" sso=acme`, 1)
+			a.WaitItem("still logged out", exactly("acme (SSO) — logged out"))
+			if got := w.cacheJSON(); len(got) != 0 || len(w.browserOpened()) != 0 {
+				t.Errorf("the cache holds %v, the browser got %q", got, w.browserOpened())
+			}
+		})
 	}
 }
