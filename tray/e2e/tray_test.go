@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,14 +71,6 @@ func startTray(t *testing.T, w *world, args ...string) *app {
 		t.Fatal(harness.trayErr)
 	}
 	a := startApp(t, harness.tray, w.env(), args...)
-	// Without --verbose the app says little on stderr: a failure shows its
-	// log file too (it never holds a secret).
-	t.Cleanup(func() {
-		if t.Failed() {
-			b, _ := os.ReadFile(filepath.Join(w.home, ".cache", "awsmfa-tray", "awsmfa-tray.log"))
-			t.Logf("log file of awsmfa-tray (pid %d):\n%s", a.pid, b)
-		}
-	})
 	a.WaitItem("the profile's status", prefixed(profile+dash(w.lcAll)))
 	return a
 }
