@@ -120,9 +120,7 @@ func (m *Manager) snapshot(f *awsFiles) Snapshot {
 
 // Overview is what a status report shows, from one read of the files.
 type Overview struct {
-	Snapshot
-	// SSO is every IAM Identity Center session's state.
-	SSO SSOSnapshot
+	Snapshot // its SSO field holds every IAM Identity Center session's state
 	// Plain are the profiles "awsmfa setup" can turn into MFA profiles
 	// (see PlainProfiles), and Advice what makes each one (SetupAdvice).
 	Plain  []string
@@ -138,7 +136,7 @@ func (m *Manager) Overview() (Overview, error) {
 		return Overview{}, err
 	}
 	snap := m.snapshot(f)
-	ov := Overview{Snapshot: snap, SSO: SSOSnapshot{Taken: snap.Taken, Sessions: snap.SSO}, Plain: f.plainProfiles(), Advice: map[string]string{}}
+	ov := Overview{Snapshot: snap, Plain: f.plainProfiles(), Advice: map[string]string{}}
 	for _, p := range ov.Plain {
 		ov.Advice[p] = f.setupAdvice(p)
 	}

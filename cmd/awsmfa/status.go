@@ -55,7 +55,7 @@ func runStatus(a *app, g globals, args []string) error {
 	if asJSON {
 		return writeStatusJSON(a, list)
 	}
-	sso, ssoNotes := ssoRows(ov.SSO)
+	sso, ssoNotes := ssoRows(session.SSOSnapshot{Taken: ov.Taken, Sessions: ov.Snapshot.SSO})
 	if len(list) == 0 && len(sso) == 0 {
 		return a.noProfiles(m, ov)
 	}
