@@ -1,0 +1,21 @@
+// Package wine tells the Windows tests that they run under wine, so that
+// they skip, naming wine, only what wine itself cannot do; a run on real
+// Windows never skips. Only tests import it.
+package wine
+
+import "testing"
+
+// Skip skips t when it runs under wine, saying what wine cannot do.
+func Skip(t testing.TB, what string) {
+	t.Helper()
+	if Running() {
+		t.Skipf("wine %s: %s (real Windows runs this test)", Version(), what)
+	}
+}
+
+// What wine cannot do, as Skip's reason.
+const (
+	// Symlinks: wine 8.0's CreateSymbolicLink reports success and creates
+	// nothing, so os.Symlink "works" and the link is missing.
+	Symlinks = "CreateSymbolicLink reports success but creates no link"
+)

@@ -1,0 +1,9 @@
+//go:build !windows
+
+package wine
+
+// Running reports whether this process runs under wine: never, here.
+func Running() bool { return false }
+
+// Version is wine's version, "" when not under wine.
+func Version() string { return "" }

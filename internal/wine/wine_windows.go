@@ -1,0 +1,25 @@
+package wine
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// wine_get_version is exported by wine's ntdll only.
+var version = sync.OnceValue(func() string {
+	proc := windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version")
+	if proc.Find() != nil {
+		return ""
+	}
+	// A static C string inside ntdll, never Go memory.
+	r, _, _ := proc.Call()
+	return windows.BytePtrToString(*(**byte)(unsafe.Pointer(&r)))
+})
+
+// Running reports whether this process runs under wine.
+func Running() bool { return version() != "" }
+
+// Version is wine's version ("8.0"), or "" on real Windows.
+func Version() string { return version() }
