@@ -2,6 +2,7 @@ package session_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -152,10 +153,11 @@ func TestDefaultProfile(t *testing.T) {
 func TestPathsHonourEnvAndHome(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
+	t.Setenv("USERPROFILE", dir) // the home folder on Windows
 	t.Setenv("AWS_CONFIG_FILE", "")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "~/elsewhere/creds")
 	c, k := session.New(session.Config{}).Paths()
-	if c != dir+"/.aws/config" || k != dir+"/elsewhere/creds" {
+	if c != filepath.Join(dir, ".aws", "config") || k != filepath.Join(dir, "elsewhere", "creds") {
 		t.Errorf("Paths() = %s, %s", c, k)
 	}
 }

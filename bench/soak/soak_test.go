@@ -257,6 +257,10 @@ func (r *rig) cycle(i int) {
 		r.advance(11 * time.Minute)
 		r.expect(x, kExpiring)
 		r.editorDeleteSession(x)
+		// The tray learns of the edit from its file watcher, not from the
+		// clock: let it see the edit before time moves on (Windows reports
+		// a change later than inotify does).
+		r.waitMenu(x, "logged out")
 		r.advance(5 * time.Minute)
 		r.waitMenu(x, "logged out")
 	case i%4 == 2:
@@ -417,7 +421,7 @@ func (r *rig) editorRewrite(inPlace bool) {
 	} else {
 		tmp := r.credPath + ".swp"
 		if err = os.WriteFile(tmp, out, 0o600); err == nil {
-			err = os.Rename(tmp, r.credPath)
+			err = renameOver(tmp, r.credPath)
 		}
 	}
 	if err != nil {

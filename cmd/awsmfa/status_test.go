@@ -99,9 +99,10 @@ func TestStatus(t *testing.T) {
 			if r.code != 0 || r.stderr != "" {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
-			// The problem sentences name the temp config file.
-			got := strings.ReplaceAll(r.stdout, strings.ReplaceAll(e.dir, `\`, `\\`), "$DIR")
-			golden(t, tt.golden, strings.ReplaceAll(got, e.dir, "$DIR"))
+			// The problem sentences name the temp config file, with the
+			// OS's separators (escaped in JSON).
+			got := strings.ReplaceAll(r.stdout, strings.ReplaceAll(e.cfg, `\`, `\\`), "$DIR/aws/config")
+			golden(t, tt.golden, strings.ReplaceAll(got, e.cfg, "$DIR/aws/config"))
 			for _, leak := range []string{"secret", "token-", "AKIA", "ASIA"} {
 				if strings.Contains(r.stdout, leak) {
 					t.Errorf("status shows %q", leak)

@@ -3,7 +3,6 @@ package stsfake
 import (
 	"context"
 	"errors"
-	"syscall"
 	"testing"
 	"time"
 
@@ -97,7 +96,7 @@ func TestClosedServerRefusesConnections(t *testing.T) {
 	f := newFixture(t)
 	f.srv.Close()
 	_, err := f.client().GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
-	if !errors.Is(err, syscall.ECONNREFUSED) {
+	if !errors.Is(err, errConnRefused) {
 		t.Fatalf("err = %v, want connection refused", err)
 	}
 	f.srv.Close() // idempotent
