@@ -94,11 +94,11 @@ type result struct {
 	stdout, stderr string
 }
 
-// winCmd prepares exe (a name in binDir, or a program of wine's own such
-// as reg) to run under wine with env added to a copy of the test's
-// environment without any AWS_ variable.
+// winCmd prepares exe (a path, a name in binDir, or a program of wine's
+// own such as reg) to run under wine with env added to a copy of the
+// test's environment without any AWS_ variable.
 func winCmd(exe string, env []string, args ...string) *exec.Cmd {
-	if strings.HasSuffix(exe, ".exe") {
+	if !filepath.IsAbs(exe) && strings.HasSuffix(exe, ".exe") {
 		exe = filepath.Join(binDir, exe)
 	}
 	cmd := exec.Command(wine, append([]string{exe}, args...)...)
