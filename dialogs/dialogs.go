@@ -55,9 +55,7 @@ func CodeText(loc locale.Locale, profile, serial, hint string) string {
 func (z Zenity) AskCode(ctx context.Context, profile, serial, hint string) (string, error) {
 	title := Title(z.Locale, profile)
 	defer opened(ctx, title)()
-	code, err := zenity.Entry(CodeText(z.Locale, profile, serial, hint),
-		zenity.Title(title),
-		zenity.Context(ctx))
+	code, err := entry(ctx, CodeText(z.Locale, profile, serial, hint), title)
 	if err != nil {
 		return "", canceled(ctx, err)
 	}
