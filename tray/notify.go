@@ -15,10 +15,10 @@ const AppName = "awsmfa-tray"
 // calls it off its loop with a timeout and only logs failures.
 type BeeepNotifier struct{}
 
-// Notify shows title and body. The icon is "" (not nil): beeep refuses nil.
+// Notify shows title and body.
 func (BeeepNotifier) Notify(title, body string) error {
 	beeep.AppName = AppName
-	if err := beeep.Notify(title, body, ""); err != nil {
+	if err := notify(title, body); err != nil {
 		return fmt.Errorf("notify: %w", err)
 	}
 	return nil

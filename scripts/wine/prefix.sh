@@ -35,6 +35,9 @@ DISPLAY= "$WINE" wineboot -i >"$dir/wineboot.log" 2>&1 || {
   exit 1
 }
 cp "$shim" "$dir/drive_c/windows/system32/bcryptprimitives.dll"
+# Windows 10, the app's minimum (its manifest says so): wine 8.0 makes
+# Windows 7 prefixes, where notifications take another path.
+"$WINE" winecfg -v win10 >/dev/null 2>&1
 # A crashing test program must fail the run, not wait on a crash dialog.
 "$WINE" reg add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f >/dev/null 2>&1
 "$WINESERVER" -w
