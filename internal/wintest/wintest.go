@@ -72,7 +72,8 @@ func (w Window) String() string {
 	return fmt.Sprintf("%#x %q %q pid %d visible %v %v", w.HWND, w.Class, w.Text, w.PID, w.Visible, w.Rect)
 }
 
-func describe(h windows.HWND) Window {
+// Describe reads window h as it is now.
+func Describe(h windows.HWND) Window {
 	w := Window{HWND: h, Text: Text(h), Visible: windows.IsWindowVisible(h), Rect: Rect(h)}
 	windows.GetWindowThreadProcessId(h, &w.PID)
 	buf := make([]uint16, 256)
@@ -104,7 +105,7 @@ func enum(list func(cb uintptr)) []Window {
 	enumMu.Unlock()
 	ws := make([]Window, 0, len(hs))
 	for _, h := range hs {
-		ws = append(ws, describe(h))
+		ws = append(ws, Describe(h))
 	}
 	return ws
 }
