@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"regexp"
 	"strings"
 	"testing"
@@ -141,6 +142,9 @@ func TestJSSDKReadsSSOToken(t *testing.T) {
 func (e *ssoEnv) debianCLI(t *testing.T) string {
 	t.Helper()
 	aws := "/usr/bin/aws"
+	if runtime.GOOS != "linux" {
+		t.Skip("the Debian AWS CLI is a Linux program")
+	}
 	if _, err := os.Stat(aws); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("the Debian AWS CLI is required in CI: apt-get install -y awscli")

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -215,12 +216,17 @@ func TestExecEnvironment(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, %d STS calls", r.code, r.stderr, e.calls())
 	}
 
-	r = cli(t, "exec", "--token-code", e.code(t, "myaccount"), "--", "sh", "-c", "exit 3", "--profile")
+	// Any program on PATH will do: runCommand only records it.
+	prog := "sh"
+	if runtime.GOOS == "windows" {
+		prog = "cmd"
+	}
+	r = cli(t, "exec", "--token-code", e.code(t, "myaccount"), "--", prog, "-c", "exit 3", "--profile")
 	if r.code != 3 {
 		t.Fatalf("exit %d, want the command's 3; stderr %q", r.code, r.stderr)
 	}
 	s := lastSession(t, e)
-	if gotPath != mustLookPath(t, "sh") || strings.Join(gotArgv, " ") != "sh -c exit 3 --profile" {
+	if gotPath != mustLookPath(t, prog) || strings.Join(gotArgv, " ") != prog+" -c exit 3 --profile" {
 		t.Errorf("ran %s %q", gotPath, gotArgv)
 	}
 	env := map[string]string{}

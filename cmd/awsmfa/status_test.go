@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -100,9 +101,10 @@ func TestStatus(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 			}
 			// The problem sentences name the temp config file, with the
-			// OS's separators (escaped in JSON).
+			// OS's separators (escaped in JSON), under ~ when it is there.
 			got := strings.ReplaceAll(r.stdout, strings.ReplaceAll(e.cfg, `\`, `\\`), "$DIR/aws/config")
-			golden(t, tt.golden, strings.ReplaceAll(got, e.cfg, "$DIR/aws/config"))
+			got = strings.ReplaceAll(got, e.cfg, "$DIR/aws/config")
+			golden(t, tt.golden, strings.ReplaceAll(got, filepath.FromSlash("~/aws/config"), "~/aws/config"))
 			for _, leak := range []string{"secret", "token-", "AKIA", "ASIA"} {
 				if strings.Contains(r.stdout, leak) {
 					t.Errorf("status shows %q", leak)

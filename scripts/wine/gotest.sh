@@ -41,8 +41,9 @@ while read -r pkg dir name; do
   else
     echo "FAIL $pkg ($((SECONDS - start))s)"; cat "$work/$id.log"; fail=1
   fi
-  # Every skip, with its reason (the test's last log line before it).
-  awk '/^ *=== RUN/ {why = ""} /^ +[A-Za-z0-9_]+\.go:[0-9]+: / {why = $0}
-       /^ *--- SKIP/ {sub(/^ +/, "", why); printf "       skip %s: %s\n", $3, why}' "$work/$id.log"
+  # Every skip, with its reason: the last line the test logged.
+  awk '/^ *=== (RUN|CONT|NAME) / {cur = $3; next}
+       /^ +[A-Za-z0-9_]+\.go:[0-9]+: / {why[cur] = $0; sub(/^ +/, "", why[cur])}
+       /^ *--- SKIP/ {printf "       skip %s: %s\n", $3, why[$3]}' "$work/$id.log"
 done < <(GOOS=windows go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}} {{.Name}}{{end}}' "$@")
 exit $fail
