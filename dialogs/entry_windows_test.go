@@ -12,9 +12,9 @@ import (
 
 	"github.com/ncruces/zenity"
 
+	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/wintest"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
-	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
 
 // What a person reads in the dialog at its longest: the device, the demo
@@ -33,7 +33,7 @@ type askResult struct {
 // arrives and its window, once shown.
 func askAsync(t *testing.T, ctx context.Context, profile string) (<-chan askResult, wintest.Window) {
 	t.Helper()
-	loc := tray.Locale{UTF8: true}
+	loc := locale.Locale{UTF8: true}
 	res := make(chan askResult, 1)
 	go func() {
 		code, err := Zenity{Locale: loc}.AskCode(ctx, profile, longSerial, longHint)
@@ -108,7 +108,7 @@ func TestCodeDialogShowsWholeText(t *testing.T) {
 	defer cancel()
 	res, dlg := askAsync(t, ctx, "myaccount")
 	label, edit, buttons := controls(t, dlg)
-	text := CodeText(tray.Locale{UTF8: true}, "myaccount", longSerial, longHint)
+	text := CodeText(locale.Locale{UTF8: true}, "myaccount", longSerial, longHint)
 	checkWholeText(t, label, text)
 	if !label.Rect.In(dlg.Rect) || label.Rect.Overlaps(edit.Rect) {
 		t.Errorf("label %v outside the dialog %v or over the edit field %v", label.Rect, dlg.Rect, edit.Rect)
@@ -198,7 +198,7 @@ func TestCodeDialogsSideBySide(t *testing.T) {
 func TestZenityEntryCutsText(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	text := CodeText(tray.Locale{UTF8: true}, "zenity", longSerial, longHint)
+	text := CodeText(locale.Locale{UTF8: true}, "zenity", longSerial, longHint)
 	done := make(chan error, 1)
 	go func() {
 		_, err := zenity.Entry(text, zenity.Title("zenity entry"), zenity.Context(ctx))
