@@ -62,6 +62,7 @@ func newRoleWorld(t *testing.T, extra string, opts ...stsfake.Option) *roleWorld
 	}
 	t.Setenv("XDG_RUNTIME_DIR", run) // no tray, unless a test starts one
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(e.dir, "cache"))
+	t.Setenv("LOCALAPPDATA", filepath.Join(e.dir, "cache")) // the cache folder on Windows
 	t.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	t.Setenv("AWS_PAGER", "")
 	t.Setenv("AWS_DEFAULT_REGION", "eu-west-1") // older botocore ignores AWS_REGION

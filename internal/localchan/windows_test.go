@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"golang.org/x/sys/windows"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/wine"
 )
 
 func testAddr(t *testing.T) string {
@@ -17,13 +17,8 @@ func testAddr(t *testing.T) string {
 }
 
 // skipWithoutAccept skips a test that needs a server to accept a client
-// under wine. Seen with wine 8.0: the client connects, but go-winio's
-// overlapped ConnectNamedPipe never completes, so Accept never returns.
-// Real Windows is fine; wine (which exports wine_get_version from ntdll)
-// cannot run these.
+// under wine (wine.NamedPipes); real Windows runs it.
 func skipWithoutAccept(t *testing.T) {
 	t.Helper()
-	if windows.NewLazySystemDLL("ntdll.dll").NewProc("wine_get_version").Find() == nil {
-		t.Skip("wine's named pipes never complete go-winio's Accept (wine 8.0): this test needs real Windows")
-	}
+	wine.Skip(t, wine.NamedPipes)
 }

@@ -18,4 +18,7 @@ const (
 	// Symlinks: wine 8.0's CreateSymbolicLink reports success and creates
 	// nothing, so os.Symlink "works" and the link is missing.
 	Symlinks = "CreateSymbolicLink reports success but creates no link"
+	// NamedPipes: a client connects, but go-winio's overlapped
+	// ConnectNamedPipe never completes, so a server's Accept never returns.
+	NamedPipes = "named pipes never complete go-winio's Accept"
 )

@@ -15,10 +15,11 @@ trap 'rm -rf "$work"' EXIT
 # Binaries the tests would otherwise build with a go command that does not
 # exist inside wine. awsmfa is stamped with the version cmd/awsmfa's binary
 # tests check (binVersion).
-export AWSMFA_TEST_BIN_DIR
-AWSMFA_TEST_BIN_DIR="$work/bin"
-GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$AWSMFA_TEST_BIN_DIR/awsmfa.exe" \
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$work/bin/awsmfa.exe" \
   -ldflags "-X main.version=v9.9.9-test" ./cmd/awsmfa
+# As Windows names it (drive Z: is the Linux root), so that paths made
+# from it compare equal to the program's own.
+export AWSMFA_TEST_BIN_DIR="Z:${work//\//\\}\\bin"
 
 [ $# -gt 0 ] || set -- ./...
 fail=0
