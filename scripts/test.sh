@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: vet, the cross-builds, a quick pass of the
-# benchmarks, then every unit and end-to-end test (with the
-# packaging checks switched on). The tests run last so that their summary
+# benchmarks, the Windows build under wine, then every unit and end-to-end
+# test (with the packaging checks switched on). The tests run last so that their summary
 # closes the output. Run scripts/setup-debian.sh first on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,11 @@ step "race with the real AWS CLI (AWSMFA_RACE_DURATION, default 2m)"
 # credentials file in place without a lock: no long-term section may be
 # lost; the updates lost on either side are reported.
 AWSMFA_RACE_DURATION="${AWSMFA_RACE_DURATION:-2m}" go test -count=1 -v -run '^TestBinaryRaceSoak$' ./cmd/awsmfa
+
+step "windows under wine (scripts/wine/run.sh)"
+# The Windows build of every package's tests, and awsmfa.exe and
+# awsmfa-tray.exe end to end, in a private wine prefix on a private display.
+scripts/wine/run.sh
 
 step "tests"
 # The default 10-minute bound per package is too tight for session/inifile
