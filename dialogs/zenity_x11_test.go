@@ -3,9 +3,9 @@
 package dialogs
 
 import (
-	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/xvfb"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray"
 )
@@ -27,23 +28,12 @@ func startXvfb(t *testing.T) {
 			t.Skipf("%s not installed (apt-get install xvfb zenity xdotool)", bin)
 		}
 	}
-	r, w, err := os.Pipe()
+	x, err := xvfb.Start(800, 600)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	x := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "800x600x24")
-	x.ExtraFiles = []*os.File{w}
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("Xvfb display: %v", err)
-	}
-	t.Setenv("DISPLAY", ":"+strings.TrimSpace(line))
+	t.Cleanup(x.Stop)
+	t.Setenv("DISPLAY", x.Display)
 	t.Setenv("NO_AT_BRIDGE", "1")
 }
 
@@ -57,6 +47,46 @@ func xdo(t *testing.T, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// dialogWindow waits for the one visible window titled exactly title and
+// gives it the input focus, so that keys typed next reach it. Windows come
+// and go meanwhile (a closing one makes a search fail with BadWindow), so
+// a failed xdotool is a reason to look again, within a generous bound,
+// never to type at a window that may be leaving.
+func dialogWindow(t *testing.T, title string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$").Output()
+		if ids := strings.Fields(string(out)); err == nil && len(ids) == 1 {
+			win := ids[0]
+			if exec.Command("xdotool", "windowfocus", "--sync", win).Run() == nil {
+				if f, err := exec.Command("xdotool", "getwindowfocus").Output(); err == nil && strings.TrimSpace(string(f)) == win {
+					return win
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no focused dialog %q within 30s (search: %q, %v)", title, out, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitClosed waits until the X server has destroyed win: zenity has
+// exited when its answer arrives, but the server drops the windows of a
+// closed connection on its own time, and the next dialog's search must
+// not meet this one.
+func waitClosed(t *testing.T, win string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for exec.Command("xdotool", "getwindowname", win).Run() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("window %s still there 30s after its dialog ended", win)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestZenityEntryLocales drives the real zenity binary under Xvfb: the
 // title must be accepted (LC_ALL=C refuses non-ASCII titles), typing a
 // code returns it, and Escape is a cancel.
@@ -67,8 +97,7 @@ func TestZenityEntryLocales(t *testing.T) {
 			t.Setenv("LC_ALL", lc)
 			loc := locale.DetectLocale(os.Getenv)
 			z := Zenity{Locale: loc}
-			title := Title(loc, "myaccount")
-			for _, tc := range []struct {
+			for i, tc := range []struct {
 				keys []string
 				want string
 				err  error
@@ -76,6 +105,10 @@ func TestZenityEntryLocales(t *testing.T) {
 				{[]string{"type", "123456"}, "123456", nil},
 				{nil, "", session.ErrCanceled}, // Escape
 			} {
+				// A title of its own, so the search cannot meet the last
+				// dialog while it closes.
+				profile := fmt.Sprintf("myaccount-%d", i)
+				title := Title(loc, profile)
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				type res struct {
 					code string
@@ -83,18 +116,19 @@ func TestZenityEntryLocales(t *testing.T) {
 				}
 				ch := make(chan res, 1)
 				go func() {
-					c, err := z.AskCode(ctx, "myaccount", "arn:aws:iam::123456789012:mfa/alice", "")
+					c, err := z.AskCode(ctx, profile, "arn:aws:iam::123456789012:mfa/alice", "")
 					ch <- res{c, err}
 				}()
-				win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+title+"$"))[0]
+				win := dialogWindow(t, title)
 				if tc.keys != nil {
-					xdo(t, append([]string{"windowfocus", "--sync", win}, tc.keys...)...)
+					xdo(t, tc.keys...)
 					xdo(t, "key", "Return")
 				} else {
-					xdo(t, "windowfocus", "--sync", win, "key", "Escape")
+					xdo(t, "key", "Escape")
 				}
 				r := <-ch
 				cancel()
+				waitClosed(t, win)
 				if r.code != tc.want || !errors.Is(r.err, tc.err) {
 					t.Errorf("got %q, %v; want %q, %v", r.code, r.err, tc.want, tc.err)
 				}
@@ -114,14 +148,14 @@ func TestZenityConfirm(t *testing.T) {
 			t.Setenv("LC_ALL", lc)
 			loc := locale.DetectLocale(os.Getenv)
 			z := Zenity{Locale: loc}
-			title := Title(loc, "myaccount")
-			for _, tc := range []struct {
+			for i, tc := range []struct {
 				key  string
 				want bool
 			}{
 				{"Return", true},
 				{"Escape", false},
 			} {
+				title := Title(loc, fmt.Sprintf("myaccount-%d", i)) // see TestZenityEntryLocales
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				type res struct {
 					yes bool
@@ -132,10 +166,11 @@ func TestZenityConfirm(t *testing.T) {
 					yes, err := z.Confirm(ctx, title, text, ConfirmOK)
 					ch <- res{yes, err}
 				}()
-				win := strings.Fields(xdo(t, "search", "--sync", "--onlyvisible", "--name", "^"+title+"$"))[0]
-				xdo(t, "windowfocus", "--sync", win, "key", tc.key)
+				win := dialogWindow(t, title)
+				xdo(t, "key", tc.key)
 				r := <-ch
 				cancel()
+				waitClosed(t, win)
 				if r.yes != tc.want || r.err != nil {
 					t.Errorf("%s: got %v, %v; want %v, nil", tc.key, r.yes, r.err, tc.want)
 				}
@@ -166,7 +201,7 @@ func TestZenityClosedByContext(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			ch := make(chan error, 1)
 			go func() { ch <- tc.open(ctx) }()
-			xdo(t, "search", "--sync", "--onlyvisible", "--name", "awsmfa")
+			dialogWindow(t, "awsmfa \u2014 myaccount")
 			cancel()
 			select {
 			case err := <-ch:
