@@ -255,7 +255,7 @@ func (a *app) waitDialog(title string, skip ...dialog) (dialog, string) {
 		d = ds[0]
 		return nil
 	})
-	return d, waitWindow(a.t, title)
+	return d, findWindow(a.t, title, d.PID)
 }
 
 // waitNoDialog waits until the app runs no zenity process.

@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,11 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/xvfb"
 )
 
 // insideEnv marks the copy of the test binary that runs under
@@ -175,59 +173,20 @@ func goBuild(repo, pkg, out string) (string, error) {
 	return out, nil
 }
 
-// startXvfb starts Xvfb on a display it picks itself (-displayfd writes the
-// number to our pipe), so parallel runs never collide on :99. Autorepeat
-// is off (-r): xdotool's XTEST key press and release are two requests, and
-// on a loaded machine a release more than 660 ms late made the server
-// repeat the digit, so a typed code came out 7 digits long.
+// startXvfb starts Xvfb on a display checked free (internal/xvfb: lock
+// files go missing on a shared machine, and -displayfd alone can then hand
+// out a number another run's server answers). Autorepeat is off (-r):
+// xdotool's XTEST key press and release are two requests, and on a loaded
+// machine a release more than 660 ms late made the server repeat the
+// digit, so a typed code came out 7 digits long.
 func startXvfb() (stop func(), err error) {
-	r, w, err := os.Pipe()
+	x, err := xvfb.Start(1024, 768, "-r")
 	if err != nil {
-		return nil, fmt.Errorf("xvfb pipe: %w", err)
+		return nil, err
 	}
-	defer r.Close()
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-nolisten", "tcp", "-screen", "0", "1024x768x24", "-noreset", "-r")
-	cmd.ExtraFiles = []*os.File{w}
-	// Dies with us even when a -timeout panic skips the deferred stop.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("start Xvfb: %w", err)
-	}
-	w.Close()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	stop = func() {
-		cmd.Process.Kill()
-		<-done
-	}
-
-	line := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(r).ReadString('\n')
-		line <- strings.TrimSpace(s)
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	select {
-	case n := <-line:
-		if n == "" {
-			stop()
-			return nil, fmt.Errorf("Xvfb printed no display number: %s", stderr.String())
-		}
-		harness.display = ":" + n
-		os.Setenv("DISPLAY", harness.display)
-		return stop, nil
-	case err := <-done:
-		done <- err
-		stop()
-		return nil, fmt.Errorf("Xvfb exited early: %v: %s", err, stderr.String())
-	case <-ctx.Done():
-		stop()
-		return nil, fmt.Errorf("Xvfb gave no display number within 20s: %s", stderr.String())
-	}
+	harness.display = x.Display
+	os.Setenv("DISPLAY", harness.display)
+	return x.Stop, nil
 }
 
 // sourcesOf lists the module's own package folders that pkgs are built

@@ -32,20 +32,48 @@ func xdotool(ctx context.Context, args ...string) (string, error) {
 }
 
 // waitWindow waits for a visible window whose title is exactly title and
-// returns its id.
+// returns its id. Only for a title no other window has had: two dialogs of
+// one profile share their title, and waitDialog tells them apart by pid.
 func waitWindow(t *testing.T, title string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), dialogWait)
-	defer cancel()
-	out, err := xdotool(ctx, "search", "--sync", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(title)+"$")
+	return findWindow(t, title, 0)
+}
+
+// findWindow waits for the one visible window titled exactly title (and
+// made by process pid, unless 0) and returns its id. Windows come and go
+// meanwhile: the server drops a closed dialog's window on its own time,
+// after the process is gone, and a search meeting a window as it leaves
+// fails with BadWindow. So a failed search is a reason to look again,
+// within dialogWait, and the pid keeps it from ever settling on the
+// previous dialog's window (which would swallow the keys typed next).
+func findWindow(t *testing.T, title string, pid int) string {
+	t.Helper()
+	args := []string{"search", "--all", "--onlyvisible", "--name"}
+	if pid != 0 {
+		// GTK sets _NET_WM_PID; --all, or --pid would only be one of the
+		// criteria any of which may match.
+		args = append(args, "--pid", strconv.Itoa(pid))
+	}
+	args = append(args, "^"+regexp.QuoteMeta(title)+"$")
+	var id string
+	err := poll(dialogWait, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		out, err := xdotool(ctx, args...)
+		if err != nil {
+			return err
+		}
+		ids := strings.Fields(out)
+		if len(ids) != 1 {
+			return fmt.Errorf("windows titled %q: %q, want exactly one", title, ids)
+		}
+		id = ids[0]
+		return nil
+	})
 	if err != nil {
-		t.Fatalf("no window titled %q within %v: %v", title, dialogWait, err)
+		t.Fatalf("no window titled %q (pid %d) within %v: %v", title, pid, dialogWait, err)
 	}
-	ids := strings.Fields(out)
-	if len(ids) != 1 {
-		t.Fatalf("windows titled %q: %q, want exactly one", title, ids)
-	}
-	return ids[0]
+	return id
 }
 
 // typeInto focuses window id and types text then Return. GTK ignores
