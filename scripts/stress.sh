@@ -4,16 +4,17 @@
 # show they never fail by chance. Each run: the zenity dialogs under Xvfb
 # (dialogs), the tray over D-Bus with Xvfb, zenity and xdotool (tray,
 # tray/e2e), the keychain against a real Secret Service
-# (session/keychaine2e), and under wine the Windows tests of the packages
-# that open windows, take locks or run processes, plus awsmfa.exe and
-# awsmfa-tray.exe end to end (scripts/wine/run.sh). A failed run prints
-# its failures and the next run starts; the exit status says whether all
-# were green. Logs: artifacts/stress/.
+# (session/keychaine2e), the tray's soak (bench/soak), and under wine the
+# Windows tests of the packages that open windows, take locks or run
+# processes, plus awsmfa.exe and awsmfa-tray.exe end to end
+# (scripts/wine/run.sh). A failed run prints its failures and the next run
+# starts; the exit status says whether all were green. Logs:
+# artifacts/stress/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-20}"
-linux_pkgs=(./dialogs ./tray ./tray/e2e ./session/keychaine2e)
-wine_pkgs=(${STRESS_WINE_PACKAGES:-./dialogs ./tray ./tray/autostart ./cmd/awsmfa ./session/inifile})
+linux_pkgs=(./dialogs ./tray ./tray/e2e ./session/keychaine2e ./bench/soak)
+wine_pkgs=(${STRESS_WINE_PACKAGES:-./dialogs ./tray ./tray/autostart ./cmd/awsmfa ./session/inifile ./bench/soak})
 logs=artifacts/stress
 mkdir -p "$logs"
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/wine"
 )
 
 // startWatch runs WatchFiles and returns a channel that receives one value
@@ -109,6 +111,7 @@ func armed(t *testing.T, ch <-chan struct{}, f string) {
 // Issue 9: ~/.aws deleted and made again. The folder's return is seen at
 // once (not at the next 30 s poll), and so are later edits in the new one.
 func TestWatchFolderRecreated(t *testing.T) {
+	wine.Skip(t, wine.DeletePending) // the watcher's handle holds the old ~/.aws
 	home := t.TempDir()
 	aws := filepath.Join(home, ".aws")
 	if err := os.Mkdir(aws, 0o700); err != nil {

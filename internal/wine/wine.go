@@ -21,4 +21,9 @@ const (
 	// NamedPipes: a client connects, but go-winio's overlapped
 	// ConnectNamedPipe never completes, so a server's Accept never returns.
 	NamedPipes = "named pipes never complete go-winio's Accept"
+	// DeletePending: wine 8.0 has no POSIX-style delete (the same missing
+	// FileDispositionInformationEx as scripts/wine/deleteat_test.go.in),
+	// so a deleted folder keeps its name while any handle to it is open,
+	// a file watcher's included, and cannot be made again meanwhile.
+	DeletePending = "a deleted folder keeps its name while a handle is open (no POSIX delete)"
 )
