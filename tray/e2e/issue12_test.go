@@ -53,7 +53,7 @@ func TestTrayLoggingInWhileSTSIsSlow(t *testing.T) {
 	w := newWorld(t)
 	w.sts.SetDelay(8 * time.Second)
 	a := startTray(t, w)
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	st := a.WaitItem("the logging-in row", exactly(statusLabel(w.lcAll, "logging in…")))
 	if st.Enabled {
 		t.Errorf("the row %q is enabled while logging in", st.Label)
@@ -348,7 +348,7 @@ func TestTrayIconIgnoresOldExpiry(t *testing.T) {
 		}
 		return nil
 	})
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	w.waitSession(loginWait)
 	eventually(t, menuWait, "the green icon, and the tooltip naming myaccount", func() error {
 		look, err := readItem(harness.bus.conn, a.pid)

@@ -183,7 +183,7 @@ func TestTrayKeychainMove(t *testing.T) {
 			}
 
 			// Login reads the keys from the keychain.
-			login(t, a, w, w.code(), "")
+			login(t, a, w, w.code, "")
 			w.waitSession(loginWait)
 			issued := w.sts.IssuedSessions()
 			if len(issued) != 1 || !issued[0].MFA || issued[0].UserAccessKeyID != w.user.AccessKeyID {

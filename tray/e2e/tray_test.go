@@ -76,7 +76,7 @@ func startTray(t *testing.T, w *world, args ...string) *app {
 }
 
 // login clicks "Login myaccount", checks the dialog and types code.
-func login(t *testing.T, a *app, w *world, code, shot string) dialog {
+func login(t *testing.T, a *app, w *world, code func() string, shot string) dialog {
 	t.Helper()
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
 	d, win := a.waitDialog(dialogTitle(w.lcAll))
@@ -86,7 +86,9 @@ func login(t *testing.T, a *app, w *world, code, shot string) dialog {
 	if shot != "" {
 		screenshot(t, win, shot)
 	}
-	typeInto(t, win, code)
+	// The code is made now, not before the click: it may be good for one
+	// more 30 s step only, and under load the dialog can take that long.
+	typeInto(t, win, code())
 	return d
 }
 
@@ -198,7 +200,7 @@ func TestTrayLoginLogout(t *testing.T) {
 			a := startTray(t, w)
 			a.WaitItem("status", exactly(statusLabel(lc, labelLoggedOut)))
 
-			login(t, a, w, w.code(), "login-dialog-"+strings.ReplaceAll(lc, ".", "-"))
+			login(t, a, w, w.code, "login-dialog-"+strings.ReplaceAll(lc, ".", "-"))
 			s := w.waitSession(loginWait)
 			if !s.MFA || s.SerialNumber != serial {
 				t.Fatalf("the fake issued a session with MFA=%v serial=%q, want MFA with %s", s.MFA, s.SerialNumber, serial)
@@ -232,7 +234,7 @@ func TestTrayWrongCode(t *testing.T) {
 	w := newWorld(t)
 	a := startTray(t, w)
 
-	first := login(t, a, w, "12ab", "")
+	first := login(t, a, w, func() string { return "12ab" }, "")
 	second, win := a.waitDialog(dialogTitle(w.lcAll), first)
 	if !strings.Contains(second.Args, hintNotSixDigits) {
 		t.Fatalf("re-asked dialog %q lacks the hint %q", second.Args, hintNotSixDigits)
@@ -294,7 +296,7 @@ func TestTrayExpiryNotifications(t *testing.T) {
 	w := newWorld(t, stsfake.WithSessionCap(lifetime))
 	a := startTray(t, w, "--notify-before", "10m")
 
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	s := w.waitSession(loginWait)
 	if left := time.Until(s.Expiration); left > lifetime {
 		t.Fatalf("the fake issued a session for %v, want at most %v", left, lifetime)
