@@ -357,8 +357,12 @@ func (a *App) handle(ctx context.Context, ev Event) (quit bool) {
 		a.loginRequestGone(ev)
 	case LoginDone:
 		a.finishLogin(ev)
-		a.render() // "logging in…" ends at once; the read follows
+		// The read first: until it shows, the snapshot may hold the
+		// session this login replaced, and its notices must wait (the
+		// clock may have passed its expiry meanwhile). "logging in…" still
+		// ends at once.
 		a.reload()
+		a.render()
 	case NoticeActed:
 		a.log.Info("notice action", "key", ev.Key, "action", ev.Action)
 		if ev.Then != nil {

@@ -234,3 +234,45 @@ func TestStartSummarySkipsOldExpiries(t *testing.T) {
 		t.Errorf("summary %q / %q", n.title, n.body)
 	}
 }
+
+// A login that renews a session ends with a read of the files; until that
+// read shows, the snapshot still holds the replaced session, and no notice
+// may come from it even when the clock has passed its expiry meanwhile
+// (the soak caught an "expired" for a session just renewed).
+func TestNoNoticeForARenewedSessionWhileReading(t *testing.T) {
+	h := newHarness(t, "alpha")
+	h.core.sessions["alpha"] = h.clock.Now().Add(30 * time.Minute)
+	inner := h.core.login
+	answered := make(chan struct{})
+	h.core.login = func(name, code string) (session.Session, error) {
+		<-answered
+		return inner(name, code)
+	}
+	bc := &blockingCore{fakeCore: h.core}
+	h.start(func(c *Config) { c.Core = bc })
+	release := make(chan struct{})
+	bc.mu.Lock()
+	bc.block = release
+	bc.mu.Unlock()
+	h.click("login:alpha")
+	h.ask().reply <- answer{code: "123456"}
+	handledEvent[LoginProgress](h, "the code never went to STS")
+	h.clock.Add(time.Hour) // past the old session's expiry: the next render sees it
+	close(answered)
+	handledEvent[LoginDone](h, "LoginDone not handled")
+	close(release)
+	h.menu(h.labelIs("status:alpha", "alpha — active, 12h0m left"), "the renewed session after the read")
+	h.sync()
+	deadline := time.After(200 * time.Millisecond) // notices are sent off the loop
+	for {
+		select {
+		case n := <-h.notes.notes:
+			if !strings.Contains(n.title, "logged in") {
+				t.Errorf("notice %q; want only the login's", n.title)
+			}
+			continue
+		case <-deadline:
+		}
+		break
+	}
+}
