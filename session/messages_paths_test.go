@@ -44,12 +44,12 @@ func TestSettingMessages(t *testing.T) {
 			func(e *testEnv) map[string]string {
 				return map[string]string{"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(e.dir, "nope", "credentials")}
 			},
-			[]string{"nope/credentials (AWS_SHARED_CREDENTIALS_FILE)"}, nil},
+			[]string{filepath.Join("nope", "credentials") + " (AWS_SHARED_CREDENTIALS_FILE)"}, nil},
 		{"a missing CA bundle",
 			func(e *testEnv) map[string]string {
 				return map[string]string{"AWS_CA_BUNDLE": filepath.Join(e.dir, "nope.pem")}
 			},
-			[]string{"the CA bundle " + e2("dir") + "/nope.pem (AWS_CA_BUNDLE) does not exist"},
+			[]string{"the CA bundle " + filepath.Join(e2("dir"), "nope.pem") + " (AWS_CA_BUNDLE) does not exist"},
 			[]string{"make STS client"}},
 	}
 	for _, tt := range tests {

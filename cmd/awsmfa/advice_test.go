@@ -96,7 +96,7 @@ func TestAdviceLeadsToAWorkingProfile(t *testing.T) {
 			advice: []string{`byte-order mark`}},
 		{name: "a line botocore cannot parse in the credentials file",
 			cfg: "[profile pPerm]\nmfa_serial = SERIAL\n", creds: "[pPerm]\n" + keys + "this line is junk\n",
-			advice: []string{`aws/credentials: line 4, in [pPerm], is not "key = value"`}},
+			advice: []string{filepath.Join("aws", "credentials") + `: line 4, in [pPerm], is not "key = value"`}},
 		{name: "a key twice in the config file",
 			cfg: "[profile pPerm]\nmfa_serial = SERIAL\nregion = eu-west-1\nREGION = eu-west-2\n", creds: "[pPerm]\n" + keys,
 			advice: []string{`line 4 sets region a second time in [profile pPerm] (the first is on line 3): delete the line you do not want`}},
