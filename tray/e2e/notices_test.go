@@ -20,7 +20,7 @@ func TestTrayRoleNoticesStayAndRenew(t *testing.T) {
 	w := newRoleWorld(t, []string{roleName, "dev-ro"}, stsfake.WithSessionCap(lifetime))
 	a := startTray(t, w, "--notify-before", "10m")
 	a.WaitItem("the role row", exactly(roleLabel(w.lcAll, roleName, "needs "+profile)))
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	first := w.waitSession(loginWait)
 
 	warn := waitNotification(t, a, "the warning", mentions(notifyExpiring))
@@ -90,7 +90,7 @@ func TestTrayRoleNoticesStayAndRenew(t *testing.T) {
 func TestTrayDismissedNoticeIsNotReplaced(t *testing.T) {
 	w := newWorld(t)
 	a := startTray(t, w, "--verbose")
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	w.waitSession(loginWait)
 	in := waitNotification(t, a, "the logged-in notice", mentions(notifyLoggedIn))
 	if err := harness.bus.Dismiss(in.ID); err != nil {
@@ -105,7 +105,7 @@ func TestTrayDismissedNoticeIsNotReplaced(t *testing.T) {
 		t.Errorf("after a dismissal the logged-out notice replaces %d and got id %d; want a new notice", out.ReplacesID, out.ID)
 	}
 	a.WaitItem("logged out", exactly(statusLabel(w.lcAll, labelLoggedOut)))
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	w.waitSession(loginWait)
 	eventually(t, menuWait, "the second logged-in notice", func() error {
 		if ns := harness.bus.Notifications(a.pid); countMatching(ns, notifyLoggedIn) < 2 {

@@ -241,7 +241,7 @@ func TestCredentialProcessGivingUpClosesTheDialog(t *testing.T) {
 	<-p.done
 	a.waitNoDialog()
 	// Still serving: a login from the menu works.
-	login(t, a, w, w.code(), "")
+	login(t, a, w, w.code, "")
 	w.waitSession(loginWait)
 	a.WaitItem("the role row, ready", exactly(roleLabel(w.lcAll, roleName, "ready")))
 }
