@@ -250,7 +250,9 @@ func unwrapNotes(out, home string) map[string]string {
 	notes := map[string]string{}
 	var last string
 	for _, line := range strings.Split(out, "\n") {
-		line = strings.ReplaceAll(line, "~/", home+"/")
+		// Notes shorten the home folder to ~, as status --profile does not.
+		sep := string(filepath.Separator)
+		line = strings.ReplaceAll(line, "~"+sep, home+sep)
 		if rest, ok := strings.CutPrefix(line, "  "); ok && last != "" {
 			notes[last] += " " + rest
 			continue
