@@ -758,6 +758,7 @@ func TestProblemProfileShowsSentence(t *testing.T) {
 	h.core.profiles[0].Problem = errors.New("add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [profile myaccountPerm] in ~/.aws/config")
 	h.start(nil)
 	h.menu(h.labelIs("status:myaccount", "myaccount — needs setup"), "needs setup")
+	h.menu(h.labelIs("login:myaccount", "Set up myaccount…"), "the login item says what it does")
 	h.click("login:myaccount")
 	e := h.errorDialog()
 	if !strings.HasPrefix(e.text, "Add mfa_serial") {
@@ -767,6 +768,11 @@ func TestProblemProfileShowsSentence(t *testing.T) {
 	case a := <-h.dlg.asks:
 		t.Errorf("code asked for a profile that needs setup: %+v", a)
 	default:
+	}
+	h.core.mu.Lock()
+	defer h.core.mu.Unlock()
+	if len(h.core.logins) != 0 {
+		t.Errorf("the core logged in a profile that needs setup: %v", h.core.logins)
 	}
 }
 

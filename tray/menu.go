@@ -217,7 +217,8 @@ type LabelCache struct {
 }
 
 type profileTexts struct {
-	login, logout, move, inKeychain, clickTip string
+	login, setup, logout, move, inKeychain    string
+	clickTip, setupTip                        string
 	idStatus, idProfile, idLogin, idLogout    string
 	idKeys                                    string
 	status                                    statusMemo
@@ -265,9 +266,10 @@ func (c *LabelCache) Trim(keep, keepRoles int) {
 
 func newTexts(name string, loc locale.Locale) *profileTexts {
 	return &profileTexts{
-		login: loc.Text("Login " + name), logout: loc.Text("Logout " + name),
+		login: loc.Text("Login " + name), setup: loc.Text(SetupLabel(name)), logout: loc.Text("Logout " + name),
 		move: loc.Text(KeychainLabel(name)), inKeychain: loc.Text(name + " keys are in the keychain"),
 		clickTip: loc.Text("Click to log in to " + name),
+		setupTip: loc.Text("Click to see what " + name + " needs"),
 		idStatus: IDStatusPrefix + name, idProfile: IDProfilePrefix + name,
 		idLogin: IDLoginPrefix + name, idLogout: IDLogoutPrefix + name, idKeys: IDKeychainPrefix + name,
 		status: statusMemo{state: -1},
@@ -433,6 +435,8 @@ func profileRow(st session.Status, opts MenuOptions, prefix string) Item {
 	}
 	const inKeychain = "The long-term keys are in the OS keychain"
 	switch {
+	case prefix == IDStatusPrefix && st.Profile.Problem != nil:
+		row.Tooltip = t.setupTip
 	case prefix == IDStatusPrefix && store == session.KeysInKeychain:
 		row.Tooltip = t.clickTip + ". " + inKeychain
 	case prefix == IDStatusPrefix:
@@ -467,8 +471,15 @@ func profileActions(st session.Status, opts MenuOptions) [3]Item {
 	case store == session.KeysMissing:
 		keys.Tooltip = "No long-term keys found in the credentials file"
 	}
+	login := Item{ID: t.idLogin, Label: t.login, Enabled: !opts.LoggingIn[name]}
+	if p := st.Profile.Problem; p != nil {
+		// A login that cannot work is not offered: the same item, in the
+		// same place, says what it does (the problem's sentence).
+		login.Label = t.setup
+		login.Tooltip = loc.Text(shorten(capitalize(p.Error()), 300))
+	}
 	return [3]Item{
-		{ID: t.idLogin, Label: t.login, Enabled: !opts.LoggingIn[name]},
+		login,
 		{ID: t.idLogout, Label: t.logout, Enabled: st.HasSession},
 		keys,
 	}
@@ -502,6 +513,12 @@ func groupRows(profiles []session.Status, rows []Item, loc locale.Locale) []Item
 
 func isLive(s session.State) bool {
 	return s == session.Active || s == session.Expiring || s == session.ActiveUnknown
+}
+
+// SetupLabel is the Login item of a profile that needs setup: a click
+// shows what is missing and how to fix it, and asks for no code.
+func SetupLabel(profile string) string {
+	return "Set up " + profile + "\u2026"
 }
 
 // KeychainLabel is the menu item that moves a profile's long-term keys.

@@ -451,6 +451,42 @@ func TestBuildMenuShapeStable(t *testing.T) {
 	}
 }
 
+// A profile that needs setup offers no login that cannot work: its Login
+// item, in the same place, is "Set up X…" with the problem as its tooltip;
+// a sound profile beside it keeps "Login Y".
+func TestBuildMenuNeedsSetup(t *testing.T) {
+	broken := status("myaccount", session.LoggedOut, 0)
+	broken.Profile.Problem = errors.New("add mfa_serial to [profile myaccountPerm] in ~/.aws/config, or run awsmfa setup --profile myaccount --serial ARN")
+	fine := status("other", session.LoggedOut, 0)
+	for _, n := range []int{2, FlatLimit + 1} {
+		profiles := []session.Status{broken, fine}
+		for i := 2; i < n; i++ {
+			profiles = append(profiles, status(fmt.Sprintf("p%02d", i), session.LoggedOut, 0))
+		}
+		for _, loc := range []locale.Locale{utf8, {}} {
+			m := BuildMenu(session.Snapshot{Profiles: profiles}, MenuOptions{Locale: loc})
+			it, ok := m.Item(IDLoginPrefix + "myaccount")
+			if !ok {
+				t.Fatalf("%d profiles: no login item for myaccount", n)
+			}
+			if want := loc.Text(SetupLabel("myaccount")); it.Label != want || !it.Enabled {
+				t.Errorf("%d profiles: myaccount's item %q (enabled %v), want %q enabled", n, it.Label, it.Enabled, want)
+			}
+			if !strings.HasPrefix(it.Tooltip, "Add mfa_serial") || !strings.Contains(it.Tooltip, "awsmfa setup") {
+				t.Errorf("%d profiles: tooltip %q, want the problem's sentence", n, it.Tooltip)
+			}
+			if o, _ := m.Item(IDLoginPrefix + "other"); o.Label != "Login other" {
+				t.Errorf("%d profiles: other's item %q", n, o.Label)
+			}
+			m.Walk(func(it Item, _ int) {
+				if it.Label == "Login myaccount" {
+					t.Errorf("%d profiles: %q offered for a profile that needs setup", n, it.Label)
+				}
+			})
+		}
+	}
+}
+
 func TestBuildMenuNoNonASCIIUnderC(t *testing.T) {
 	p := status("caf\u00e9", session.Active, time.Hour)
 	q := status("file", session.LoggedOut, 0)
