@@ -217,11 +217,11 @@ type LabelCache struct {
 }
 
 type profileTexts struct {
-	login, setup, logout, move, inKeychain    string
-	clickTip, setupTip                        string
-	idStatus, idProfile, idLogin, idLogout    string
-	idKeys                                    string
-	status                                    statusMemo
+	login, setup, logout, move, inKeychain string
+	clickTip, setupTip                     string
+	idStatus, idProfile, idLogin, idLogout string
+	idKeys                                 string
+	status                                 statusMemo
 }
 
 // statusMemo is one status label with what it was made from; left is cut
