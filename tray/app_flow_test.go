@@ -1,6 +1,8 @@
 package tray
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -108,6 +110,31 @@ func TestLogoutAllConfirms(t *testing.T) {
 	h.click("logout-all") // one session: no question
 	h.menu(h.labelIs("status:alpha", "alpha — logged out"), "logged out without a question")
 	h.noConfirm()
+}
+
+// A "Logout all" whose question cannot be shown (no zenity, no display)
+// logs nobody out and says so in a notice; Cancel, or the question closed
+// by Quit, says nothing.
+func TestLogoutAllQuestionFails(t *testing.T) {
+	h := newHarness(t, "alpha", "beta")
+	h.core.sessions["alpha"] = h.clock.Now().Add(time.Hour)
+	h.core.sessions["beta"] = h.clock.Now().Add(2 * time.Hour)
+	h.start(nil)
+	h.click("logout-all")
+	h.confirm().reply <- answerYes{err: errors.New(`confirm dialog: exec: "zenity": executable file not found in $PATH`)}
+	handledEvent[LogoutAllAnswer](h, "no answer handled")
+	n := h.note()
+	if n.title != LogoutAllFailedTitle || !strings.Contains(n.body, "zenity") || !strings.Contains(n.body, "awsmfa logout --all") {
+		t.Errorf("notice %q: %q", n.title, n.body)
+	}
+	if _, outs := h.core.calls(); len(outs) != 0 {
+		t.Errorf("a failed question logged out %v", outs)
+	}
+	h.click("logout-all")
+	h.confirm().reply <- answerYes{err: fmt.Errorf("confirm dialog: %w", session.ErrCanceled)}
+	handledEvent[LogoutAllAnswer](h, "no answer handled")
+	h.sync()
+	h.noNote()
 }
 
 // blockingCore's reads wait until released: a FIFO or a hung disk.

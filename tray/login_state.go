@@ -2,6 +2,7 @@ package tray
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
@@ -90,6 +91,18 @@ func LogoutAllText(names []string) string {
 		"Their keys are removed from the credentials file; AWS keeps them valid until they expire."
 }
 
+// LogoutAllFailedTitle is the notice when the "Logout all" question
+// cannot be shown: nothing was logged out.
+const LogoutAllFailedTitle = "awsmfa: Logout all did not run"
+
+// LogoutAllNoticeKey keys that notice, so a second failure replaces it.
+const LogoutAllNoticeKey = "logout-all"
+
+func logoutAllFailedBody(err error) string {
+	return "The question before logging out could not be shown (" + err.Error() +
+		"), so every session is still there: try again, or run awsmfa logout --all"
+}
+
 // logoutAll logs out at once when at most one session is active, and
 // asks first when more are.
 func (a *App) logoutAll(ctx context.Context) {
@@ -120,8 +133,10 @@ func (a *App) logoutAll(ctx context.Context) {
 	text = a.cfg.Locale.Text(text)
 	a.goPost(func() Event {
 		yes, err := conf.Confirm(ctx, title, text, LogoutAllConfirmOK)
-		if err != nil && ctx.Err() == nil {
+		if err != nil && ctx.Err() == nil && !errors.Is(err, session.ErrCanceled) {
+			// No dialog means no error dialog either: a notice says it.
 			a.log.Warn("logout all: the question failed", "err", err)
+			a.show(Notice{Key: LogoutAllNoticeKey, Title: LogoutAllFailedTitle, Body: logoutAllFailedBody(err)})
 		}
 		return LogoutAllAnswer{Yes: yes && err == nil}
 	})
