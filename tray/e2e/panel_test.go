@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"os"
@@ -242,6 +243,7 @@ func TestTrayOnARealPanel(t *testing.T) {
 
 	// Open the menu the way a person does: a click on the icon.
 	x, y := panelIcon(t)
+	closeNotices(t, conn)
 	before, _ := x11Screenshot(harness.display, image.Rectangle{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -252,6 +254,9 @@ func TestTrayOnARealPanel(t *testing.T) {
 	if _, err := xdotool(ctx, "key", "Escape"); err != nil {
 		t.Fatal(err)
 	}
+	// The pointer left on the icon would bring up its tooltip, over
+	// where dunst draws the notice.
+	pointerAway(t)
 
 	// A login from the menu, and dunst's notice of it.
 	menu := &menuClient{obj: conn.Object(itemBusName(a.pid), menuPath)}
@@ -275,7 +280,20 @@ func TestTrayOnARealPanel(t *testing.T) {
 	before, _ = x11Screenshot(harness.display, image.Rectangle{})
 	typeInto(t, win, w.code())
 	w.waitSession(loginWait)
-	shotScreen(t, "panel-notice", before)
+	// The screen changes when the dialog closes, before dunst draws: wait
+	// for the notice itself, then check what the picture shows of it.
+	nr := waitNoticeDrawn(t)
+	shot := shotScreen(t, "panel-notice", before)
+	if shot == nil {
+		t.Fatal("no picture of the notice")
+	}
+	crop := shot.SubImage(nr.Inset(-8).Intersect(shot.Bounds())).(*image.RGBA)
+	if n := colours(crop); n < minNoticeColours {
+		t.Errorf("the notice in the picture has %d colours: it is not drawn (or is covered)", n)
+	}
+	if err := savePNG(filepath.Join(harness.artifacts, "panel-notice-crop.png"), crop); err != nil {
+		t.Logf("screenshot: %v", err)
+	}
 
 	// Seven profiles: a submenu each. Open the menu and the first one.
 	for _, n := range []string{"s1", "s2", "s10", "stage"} {
@@ -291,6 +309,8 @@ func TestTrayOnARealPanel(t *testing.T) {
 		}
 		return nil
 	})
+	// The logged-in notice would show beside the menu.
+	closeNotices(t, conn)
 	closed, _ := x11Screenshot(harness.display, image.Rectangle{})
 	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
 		t.Fatal(err)
@@ -319,4 +339,107 @@ func TestTrayOnARealPanel(t *testing.T) {
 	shotScreen(t, "panel-submenu-open", lit, closed)
 	xdotool(ctx, "key", "Escape")
 	xdotool(ctx, "key", "Escape")
+}
+
+// visibleWindows lists the visible windows xdotool finds with args
+// (e.g. "--class", "Dunst"); none is not an error.
+func visibleWindows(args ...string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := xdotool(ctx, append([]string{"search", "--onlyvisible"}, args...)...)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 1 && strings.TrimSpace(out) == "" {
+		return nil, nil // xdotool's "nothing found"
+	}
+	return strings.Fields(out), err
+}
+
+// pointerAway moves the pointer off the panel and waits until the
+// panel's systray plugin shows nothing below the panel (its tooltip or its
+// menu, both windows of the plugin's wrapper process), so neither covers
+// what the next picture is of.
+func pointerAway(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := xdotool(ctx, "mousemove", "20", "600"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, dialogWait, "the panel's tooltip and menu to close", func() error {
+		ids, err := visibleWindows("--name", "^wrapper-2.0$")
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if r, err := windowRect(id); err == nil && r.Min.Y > 31 {
+				return fmt.Errorf("window %s at %v is still shown", id, r)
+			}
+		}
+		return nil
+	})
+}
+
+// closeNotices has dunst close every notice it shows (its own
+// NotificationCloseAll, what dunstctl close-all calls) and waits until no
+// notice window is mapped, so a picture of the menu holds the menu alone.
+func closeNotices(t *testing.T, conn *dbus.Conn) {
+	t.Helper()
+	if err := conn.Object(notifierName, "/org/freedesktop/Notifications").Call("org.dunstproject.cmd0.NotificationCloseAll", 0).Err; err != nil {
+		t.Fatalf("dunst close-all: %v", err)
+	}
+	eventually(t, dialogWait, "dunst's notices to close", func() error {
+		ids, err := visibleWindows("--class", "Dunst")
+		if err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			return fmt.Errorf("dunst still shows %v", ids)
+		}
+		return nil
+	})
+}
+
+// waitNoticeDrawn waits until dunst's notice window is mapped and drawn
+// (more than a frame and a background), and returns where it is.
+func waitNoticeDrawn(t *testing.T) image.Rectangle {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), dialogWait)
+	defer cancel()
+	out, err := xdotool(ctx, "search", "--sync", "--onlyvisible", "--class", "Dunst")
+	if err != nil {
+		t.Fatalf("no dunst notice window within %v: %v", dialogWait, err)
+	}
+	ids := strings.Fields(out)
+	var r image.Rectangle
+	eventually(t, dialogWait, "dunst's notice drawn", func() error {
+		if r, err = windowRect(ids[0]); err != nil {
+			return err
+		}
+		img, err := x11Screenshot(harness.display, r)
+		if err != nil {
+			return err
+		}
+		if n := colours(img); n < minNoticeColours {
+			return fmt.Errorf("%d colours in the notice window at %v", n, r)
+		}
+		return nil
+	})
+	return r
+}
+
+// minNoticeColours: a notice with its text drawn has many more (the
+// anti-aliased glyphs); a blank or a plain box has one or two.
+const minNoticeColours = 8
+
+// colours counts the distinct RGB colours in img.
+func colours(img *image.RGBA) int {
+	seen := map[[3]uint8]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			seen[[3]uint8{img.Pix[i], img.Pix[i+1], img.Pix[i+2]}] = true
+		}
+	}
+	return len(seen)
 }

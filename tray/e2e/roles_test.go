@@ -518,6 +518,7 @@ func TestTrayRolesOnARealPanel(t *testing.T) {
 	x, y := panelIcon(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	closeNotices(t, conn) // none beside the menu in its picture
 	closed, _ := x11Screenshot(harness.display, image.Rectangle{})
 	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
 		t.Fatal(err)
@@ -557,12 +558,6 @@ func TestTrayRolesOnARealPanel(t *testing.T) {
 		}
 		return nil
 	})
-	before, _ := x11Screenshot(harness.display, image.Rectangle{})
-	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
-		t.Fatal(err)
-	}
-	shotScreen(t, "panel-roles-menu-ready", before, closed)
-	xdotool(ctx, "key", "Escape")
 
 	// Dunst's own action: a middle click on the notice.
 	out, err := xdotool(ctx, "search", "--onlyvisible", "--class", "Dunst")
@@ -580,6 +575,16 @@ func TestTrayRolesOnARealPanel(t *testing.T) {
 	win = waitWindow(t, dialogTitle(w.lcAll))
 	screenshot(t, win, "panel-roles-renew-dialog")
 	pressEscape(t, win)
+	waitGone(t, dialogTitle(w.lcAll))
+
+	// The menu with the roles ready, once dunst shows no notice beside it.
+	closeNotices(t, conn)
+	before, _ := x11Screenshot(harness.display, image.Rectangle{})
+	if _, err := xdotool(ctx, "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1"); err != nil {
+		t.Fatal(err)
+	}
+	shotScreen(t, "panel-roles-menu-ready", before)
+	xdotool(ctx, "key", "Escape")
 }
 
 // waitGone waits until no visible window is titled title.

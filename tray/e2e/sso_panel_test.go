@@ -62,6 +62,7 @@ func TestTraySSOOnARealPanel(t *testing.T) {
 		return nil
 	})
 	x, y := panelIcon(t)
+	closeNotices(t, conn) // none beside the menu in its picture
 	before, _ := x11Screenshot(harness.display, image.Rectangle{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
