@@ -208,6 +208,16 @@ func TestTrayDialogsStackAndRaise(t *testing.T) {
 		return nil
 	})
 	t.Logf("first dialog at %v, second at %v", r1, r2)
+	// Moved 40 px down and right from where GTK centred it: the same place
+	// as the first when they are the same size.
+	want := r1.Min.Add(r1.Size().Sub(r2.Size()).Div(2)).Add(image.Pt(40, 40))
+	if d := r2.Min.Sub(want); r1.Size() == r2.Size() && d != (image.Point{}) || abs(d.X) > 1 || abs(d.Y) > 1 {
+		t.Errorf("the second dialog at %v, want %v: 40 px down and right of the first at %v", r2.Min, want, r1.Min)
+	}
+	// The newer one is drawn on top.
+	if !above(t, second, first) {
+		t.Errorf("the first dialog is stacked above the second, which opened later")
+	}
 	screenshot(t, "", "two-dialogs")
 
 	// The second has the focus; a second "Login myaccount" moves it back.
@@ -217,7 +227,7 @@ func TestTrayDialogsStackAndRaise(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Click(loginLabel(profile), exactly(loginLabel(profile)))
-	eventually(t, dialogWait, "myaccount's dialog focused and on top", func() error {
+	eventually(t, dialogWait, "myaccount's dialog focused", func() error {
 		out, err := xdotool(ctx, "getwindowfocus")
 		if err != nil {
 			return err
@@ -227,6 +237,11 @@ func TestTrayDialogsStackAndRaise(t *testing.T) {
 		}
 		return nil
 	})
+	// The raise restacks before it moves the focus, on one connection:
+	// with the focus there, the X server has restacked too.
+	if !above(t, first, second) {
+		t.Errorf("myaccount's dialog has the focus but is not stacked above the other")
+	}
 	if n := len(a.dialogs()); n != 2 {
 		t.Errorf("%d dialogs open, want the same 2", n)
 	}
@@ -538,4 +553,35 @@ func TestTraySendsOnlyWhatIsSeen(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// above tells whether window a (an xdotool id) is stacked above window b
+// among the root's children, as the X server draws them.
+func above(t *testing.T, a, b string) bool {
+	t.Helper()
+	stack, err := x11Stacking(harness.display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := func(id string) int {
+		n, err := strconv.ParseUint(id, 10, 32)
+		if err != nil {
+			t.Fatalf("window id %q: %v", id, err)
+		}
+		for i, w := range stack {
+			if w == uint32(n) {
+				return i
+			}
+		}
+		t.Fatalf("window %s is not a child of the root: %v", id, stack)
+		return -1
+	}
+	return pos(a) > pos(b)
 }

@@ -21,36 +21,12 @@ import (
 // the core X11 GetImage request, so screenshots need no extra package
 // (no xwd, no ImageMagick). An empty rect means the whole screen.
 func x11Screenshot(display string, rect image.Rectangle) (*image.RGBA, error) {
-	num := strings.TrimPrefix(strings.SplitN(display, ".", 2)[0], ":")
-	conn, err := net.DialTimeout("unix", "/tmp/.X11-unix/X"+num, 5*time.Second)
-	if err != nil {
-		return nil, fmt.Errorf("connect to X display %s: %w", display, err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
-	r := bufio.NewReader(conn)
-	le := binary.LittleEndian
-
-	// Connection setup, no authorization: our Xvfb runs without -auth.
-	setup := []byte{'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0}
-	if _, err := conn.Write(setup); err != nil {
-		return nil, fmt.Errorf("x11 setup: %w", err)
-	}
-	head := make([]byte, 8)
-	if _, err := io.ReadFull(r, head); err != nil {
-		return nil, fmt.Errorf("x11 setup reply: %w", err)
-	}
-	body := make([]byte, int(le.Uint16(head[6:]))*4)
-	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, fmt.Errorf("x11 setup reply: %w", err)
-	}
-	if head[0] != 1 {
-		return nil, fmt.Errorf("x11 server refused the connection: %q", body[:min(len(body), int(head[1]))])
-	}
-	scr, err := parseSetup(body)
+	conn, r, scr, err := x11Dial(display)
 	if err != nil {
 		return nil, err
 	}
+	defer conn.Close()
+	le := binary.LittleEndian
 	if rect.Empty() {
 		rect = image.Rect(0, 0, int(scr.width), int(scr.height))
 	}
@@ -104,6 +80,83 @@ func x11Screenshot(display string, rect image.Rectangle) (*image.RGBA, error) {
 		}
 	}
 	return img, nil
+}
+
+// x11Dial connects to display (":N") without authorization (our Xvfb runs
+// without -auth) and returns the connection, its reader and the first
+// screen.
+func x11Dial(display string) (net.Conn, *bufio.Reader, x11Screen, error) {
+	num := strings.TrimPrefix(strings.SplitN(display, ".", 2)[0], ":")
+	conn, err := net.DialTimeout("unix", "/tmp/.X11-unix/X"+num, 5*time.Second)
+	if err != nil {
+		return nil, nil, x11Screen{}, fmt.Errorf("connect to X display %s: %w", display, err)
+	}
+	fail := func(err error) (net.Conn, *bufio.Reader, x11Screen, error) {
+		conn.Close()
+		return nil, nil, x11Screen{}, err
+	}
+	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	r := bufio.NewReader(conn)
+	le := binary.LittleEndian
+	setup := []byte{'l', 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	if _, err := conn.Write(setup); err != nil {
+		return fail(fmt.Errorf("x11 setup: %w", err))
+	}
+	head := make([]byte, 8)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return fail(fmt.Errorf("x11 setup reply: %w", err))
+	}
+	body := make([]byte, int(le.Uint16(head[6:]))*4)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return fail(fmt.Errorf("x11 setup reply: %w", err))
+	}
+	if head[0] != 1 {
+		return fail(fmt.Errorf("x11 server refused the connection: %q", body[:min(len(body), int(head[1]))]))
+	}
+	scr, err := parseSetup(body)
+	if err != nil {
+		return fail(err)
+	}
+	return conn, r, scr, nil
+}
+
+// x11Stacking lists the root window's children bottom to top: QueryTree
+// (opcode 15) returns them in stacking order, which needs no window
+// manager (there is none on our Xvfb) to be the order they are drawn in.
+func x11Stacking(display string) ([]uint32, error) {
+	conn, r, scr, err := x11Dial(display)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	le := binary.LittleEndian
+	req := make([]byte, 8)
+	req[0] = 15
+	le.PutUint16(req[2:], 2)
+	le.PutUint32(req[4:], scr.root)
+	if _, err := conn.Write(req); err != nil {
+		return nil, fmt.Errorf("x11 QueryTree: %w", err)
+	}
+	rh := make([]byte, 32)
+	if _, err := io.ReadFull(r, rh); err != nil {
+		return nil, fmt.Errorf("x11 QueryTree reply: %w", err)
+	}
+	if rh[0] != 1 {
+		return nil, fmt.Errorf("x11 QueryTree failed with error code %d", rh[1])
+	}
+	data := make([]byte, int(le.Uint32(rh[4:]))*4)
+	if _, err := io.ReadFull(r, data); err != nil {
+		return nil, fmt.Errorf("x11 QueryTree data: %w", err)
+	}
+	n := int(le.Uint16(rh[16:]))
+	if len(data) < 4*n {
+		return nil, fmt.Errorf("x11 QueryTree: %d children in %d bytes", n, len(data))
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = le.Uint32(data[4*i:])
+	}
+	return out, nil
 }
 
 type x11Screen struct {
