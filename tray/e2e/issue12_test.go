@@ -529,9 +529,21 @@ func TestTraySendsOnlyWhatIsSeen(t *testing.T) {
 		})
 	}
 	// Closed: the change shows in the layout, but no signal carries it.
+	// A marker says when to stop looking: "Start at login" toggled after
+	// the change, a visible item whose signal the app sends after any it
+	// sent for the change; one sender's signals arrive in order.
 	setSession(time.Now().Add(2 * time.Hour))
 	waitRow("s24 active in the layout", func(l string) bool { return strings.Contains(l, "active") })
-	if updated(row.ID) {
+	marker, ok := root.Find(exactly(labelAutostart))
+	if !ok {
+		t.Fatalf("no %q item:\n%s", labelAutostart, root)
+	}
+	if err := a.menu.Click(marker.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rowSent, ok := updatedBefore(sigs, row.ID, marker.ID, menuWait); !ok {
+		t.Fatalf("no signal for %q (item %d) within %v after it was clicked", labelAutostart, marker.ID, menuWait)
+	} else if rowSent {
 		t.Errorf("a signal carried s24's row (item %d) while its group was closed", row.ID)
 	}
 	var need bool
@@ -553,6 +565,34 @@ func TestTraySendsOnlyWhatIsSeen(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// updatedBefore reads ItemsPropertiesUpdated signals until one carries
+// item marker (ok false if none does within the wait), and tells whether
+// item id was carried by it or by one before it.
+func updatedBefore(sigs <-chan *dbus.Signal, id, marker int32, within time.Duration) (sent, ok bool) {
+	deadline := time.After(within)
+	for {
+		select {
+		case s := <-sigs:
+			if len(s.Body) == 0 {
+				continue
+			}
+			items, _ := s.Body[0].([][]interface{})
+			for _, it := range items {
+				if len(it) > 0 && it[0] == id {
+					sent = true
+				}
+			}
+			for _, it := range items {
+				if len(it) > 0 && it[0] == marker {
+					return sent, true
+				}
+			}
+		case <-deadline:
+			return sent, false
+		}
+	}
 }
 
 func abs(n int) int {
