@@ -471,6 +471,14 @@ func newHarness(t *testing.T, names ...string) *harness {
 
 func (h *harness) start(mod func(*Config)) {
 	h.t.Helper()
+	h.launch(mod)
+	h.menu(func(Menu) bool { return true }, "first render")
+}
+
+// launch starts the app without waiting for its first menu (which a
+// first read that never ends holds back).
+func (h *harness) launch(mod func(*Config)) {
+	h.t.Helper()
 	cfg := Config{
 		Core: h.core, Dialogs: h.dlg, Tray: h.tray, Notifier: h.notes, Autostart: h.auto,
 		Exe: "/usr/bin/awsmfa-tray", Clock: h.clock, Locale: utf8, NotifyBefore: 10 * time.Minute,
@@ -499,7 +507,6 @@ func (h *harness) start(mod func(*Config)) {
 			h.t.Error("Run did not return")
 		}
 	})
-	h.menu(func(Menu) bool { return true }, "first render")
 }
 
 // click delivers a click the way the systray adapter does.

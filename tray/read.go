@@ -1,6 +1,7 @@
 package tray
 
 import (
+	"context"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
@@ -64,14 +65,36 @@ func (a *App) startRead() {
 	r := &a.reads
 	r.seq++
 	r.running, r.pending, r.started = true, false, time.Now()
-	seq, files, core := r.seq, a.files, a.cfg.Core
-	// Not in a.work: Quit must not wait for a read that may never end.
+	seq, files, core, ctx := r.seq, a.files, a.cfg.Core, a.runCtx
+	// Not in a.work: Quit must not wait for a read that may never end. It
+	// runs under the app's context, so Quit ends one the core can end (a
+	// wait for a file another program holds torn).
 	go func() {
 		// Taken before the read: a change during it differs on the next tick.
 		ev := ReadDone{Seq: seq, Sig: statSignature(files)}
-		ev.Snap, ev.Keys, ev.Err = core.SnapshotAndKeys()
+		ev.Snap, ev.Keys, ev.Err = readFiles(ctx, core)
 		a.Post(ev)
 	}()
+}
+
+// contextReader is a Core whose file reads can run under a context.
+type contextReader interface {
+	SnapshotAndKeysContext(ctx context.Context) (session.Snapshot, []session.KeyLocation, error)
+}
+
+// readFiles is core's SnapshotAndKeys under ctx where the core can take
+// one: the session.Manager through WithContext.
+func readFiles(ctx context.Context, core Core) (session.Snapshot, []session.KeyLocation, error) {
+	if ctx == nil {
+		return core.SnapshotAndKeys()
+	}
+	switch c := core.(type) {
+	case contextReader:
+		return c.SnapshotAndKeysContext(ctx)
+	case *session.Manager:
+		return c.WithContext(ctx).SnapshotAndKeys()
+	}
+	return core.SnapshotAndKeys()
 }
 
 // finishRead applies a read's result, unless a newer one already shows,
