@@ -250,7 +250,11 @@ func TestBinaryRaceSoak(t *testing.T) {
 		w := &worker{name: fmt.Sprintf("w%d", i), clock: &offsetClock{}}
 		w.user = stsfake.User{AccessKeyID: stsfake.NewAccessKeyID(), SecretAccessKey: stsfake.NewSecretAccessKey(),
 			MFASerial: "arn:aws:iam::123456789012:mfa/" + w.name, TOTPSecret: totp.NewSecret()}
-		w.fake = stsfake.NewTest(t, stsfake.WithUsers(w.user), stsfake.WithClock(w.clock.Now))
+		// Each login moves the codes' clock a step ahead (a step is
+		// accepted once), hundreds of hours in a run; the sessions keep the
+		// real time, or their expiry would soon lie beyond the longest STS
+		// grants by our clock, a reply awsmfa rightly refuses.
+		w.fake = stsfake.NewTest(t, stsfake.WithUsers(w.user), stsfake.WithCodeClock(w.clock.Now))
 		workers = append(workers, w)
 		cfg.WriteString("[profile " + w.name + "Perm]\nmfa_serial = " + w.user.MFASerial + "\n\n[profile " + w.name + "]\nregion = eu-west-1\n\n")
 		block := "[" + w.name + "Perm]\naws_access_key_id = " + w.user.AccessKeyID + "\naws_secret_access_key = " + w.user.SecretAccessKey + "\n\n"

@@ -270,3 +270,29 @@ func TestSessionCap(t *testing.T) {
 		t.Errorf("Expiration = %v, want %v", out.Credentials.Expiration, want)
 	}
 }
+
+// WithCodeClock: codes are checked by its time, sessions issued by the
+// server's, so a code a day ahead of the server works once and its session
+// still lasts the asked duration from the server's now.
+func TestCodeClock(t *testing.T) {
+	ahead := newClock()
+	ahead.Advance(24 * time.Hour)
+	f := newFixture(t, WithCodeClock(ahead.Now))
+	code, err := totp.Code(f.user.TOTPSecret, ahead.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.login(t, f.code(t, 0), 3600); err == nil {
+		t.Error("a code of the server's own time was accepted by the codes' clock a day ahead")
+	}
+	out, err := f.login(t, code, 3600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := f.clock.Now().Add(time.Hour); !out.Credentials.Expiration.Equal(want) {
+		t.Errorf("Expiration = %v, want %v (by the server's clock)", out.Credentials.Expiration, want)
+	}
+	if _, err := f.login(t, code, 3600); err == nil {
+		t.Error("the same step was accepted twice")
+	}
+}

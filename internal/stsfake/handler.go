@@ -312,6 +312,9 @@ func (s *Server) checkCode(u *userState, serial, code string, now time.Time) *ap
 	if serial == "" || u.MFASerial == "" || serial != u.MFASerial {
 		return errAccessDenied(msgMFASerial)
 	}
+	if s.codeNow != nil {
+		now = s.codeNow()
+	}
 	step, ok := totp.Verify(u.TOTPSecret, code, now, s.skew)
 	if !ok || (u.hasStep && step <= u.lastStep) {
 		return errAccessDenied(msgMFACode)

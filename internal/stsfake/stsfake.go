@@ -108,6 +108,14 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
 }
 
+// WithCodeClock sets the clock TOTP codes are checked against, apart from
+// the one sessions are issued and expire by (WithClock). A test that logs
+// in many times a second moves it a step per login (a step is accepted
+// once), while the sessions it gets keep the real time.
+func WithCodeClock(now func() time.Time) Option {
+	return func(s *Server) { s.codeNow = now }
+}
+
 // WithSessionCap caps the lifetime of issued sessions, the way STS caps root
 // sessions at one hour: a valid DurationSeconds is accepted, the Expiration
 // is min(duration, cap). The demo uses it to show expiry within minutes.
@@ -136,8 +144,9 @@ type Server struct {
 
 	logf       func(format string, args ...any)
 	sessionCap time.Duration
-	roleCap    time.Duration // see WithRoleSessionCap
-	skew       int           // TOTP steps accepted either side of now
+	roleCap    time.Duration    // see WithRoleSessionCap
+	skew       int              // TOTP steps accepted either side of now
+	codeNow    func() time.Time // the TOTP checks' clock, if not now's
 
 	mu       sync.Mutex
 	now      func() time.Time
