@@ -294,7 +294,10 @@ func (w *world) writeSession(exp time.Time) {
 // of myaccount replace one another (one id) instead of stacking.
 func TestTrayRenewFromTheNotice(t *testing.T) {
 	w := newWorld(t, stsfake.WithSessionCap(5*time.Minute)) // each new session is soon in the warning window too
-	w.writeSession(time.Now().Add(5 * time.Minute))
+	// Ten seconds short of the cap: a session the fake issues is never
+	// this one's expiry, even to the second (the file holds seconds), as a
+	// login within the second gave, and the same expiry is warned once.
+	w.writeSession(time.Now().Add(5*time.Minute - 10*time.Second))
 	a := startTray(t, w, "--notify-before", "10m")
 	warn := waitNotification(t, a, "the warning", mentions(notifyExpiring))
 	if warn.urgency() != 2 || warn.Timeout != 0 || !warn.resident() || !warn.hasAction("default") || !warn.hasAction("renew") {
