@@ -416,11 +416,6 @@ func (d *boDiff) global(oldSec, newSec int) error {
 		}
 		return nil
 	}
-	if added {
-		if err := d.defaultsReadable(); err != nil {
-			return err
-		}
-	}
 	others := []boHead{}
 	for i, s := range d.new.secs {
 		if i != newSec {
@@ -428,17 +423,21 @@ func (d *boDiff) global(oldSec, newSec int) error {
 		}
 	}
 	others = append(others, d.f.botocoreHeads(d.bs, d.be, profile)...)
+	if added {
+		if err := d.defaultsReadable(others); err != nil {
+			return err
+		}
+	}
 	if deleted {
 		// A DEFAULT elsewhere: botocore would still read its key here.
-		for _, h := range append(others, d.f.defaultHeads(d.bs, d.be)...) {
-			if h.name != "DEFAULT" || h.line < 0 {
-				continue
-			}
-			s := boSyncBefore(d.f.lines, h.line)
-			r := boParse(d.f.lines[s:boSyncAfter(d.f.lines, h.line+1)], true, false)
-			if r.def != nil && r.def.find(d.it.key) >= 0 {
+		err := d.eachDefaultElsewhere(others, func(r *boRead, _ int, h boHead) error {
+			if r.def.find(d.it.key) >= 0 {
 				return &refusal{fmt.Sprintf("%s would still read %s from [DEFAULT] on line %d, which applies to every profile; remove it there by hand", botocore, d.it.key, h.line+1)}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	for _, h := range others {
@@ -458,18 +457,36 @@ func (d *boDiff) global(oldSec, newSec int) error {
 	return nil
 }
 
+// eachDefaultElsewhere calls fn with botocore's reading of every [DEFAULT]
+// outside the lines the edit re-read (among others, botocore's headers
+// there, and aws-sdk-go-v2's), read from the last header in column 0
+// before it (start) to the first after.
+func (d *boDiff) eachDefaultElsewhere(others []boHead, fn func(r *boRead, start int, h boHead) error) error {
+	for _, h := range append(others, d.f.defaultHeads(d.bs, d.be)...) {
+		if h.name != "DEFAULT" || h.line < 0 {
+			continue
+		}
+		s := boSyncBefore(d.f.lines, h.line)
+		r := boParse(d.f.lines[s:boSyncAfter(d.f.lines, h.line+1)], true, false)
+		if r.def == nil {
+			continue
+		}
+		if err := fn(r, s, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // defaultsReadable refuses a new section that would inherit a [DEFAULT]
 // key whose value botocore cannot parse: configparser hands DEFAULT's keys
 // to every section, and botocore parses a value starting on the next line
 // as nested "key = value" lines, refusing the file when one is not. With
 // no section before, botocore never looked at that value.
-func (d *boDiff) defaultsReadable() error {
-	bad := func(r *boRead, line func(int) int) error {
-		if r.def == nil {
-			return nil
-		}
-		for i := range r.def.opts {
-			o := &r.def.opts[i]
+func (d *boDiff) defaultsReadable(others []boHead) error {
+	bad := func(def *boSection, line func(int) int) error {
+		for i := range def.opts {
+			o := &def.opts[i]
 			if o.name == d.it.key {
 				continue // the new section's own key hides it
 			}
@@ -481,17 +498,14 @@ func (d *boDiff) defaultsReadable() error {
 		}
 		return nil
 	}
-	if err := bad(d.new, d.oldLine); err != nil {
-		return err
-	}
-	for _, h := range d.f.defaultHeads(d.bs, d.be) {
-		s := boSyncBefore(d.f.lines, h.line)
-		r := boParse(d.f.lines[s:boSyncAfter(d.f.lines, h.line+1)], true, false)
-		if err := bad(r, func(j int) int { return s + j }); err != nil {
+	if d.new.def != nil {
+		if err := bad(d.new.def, d.oldLine); err != nil {
 			return err
 		}
 	}
-	return nil
+	return d.eachDefaultElsewhere(others, func(r *boRead, start int, _ boHead) error {
+		return bad(r.def, func(j int) int { return start + j })
+	})
 }
 
 // defaultHeads is where aws-sdk-go-v2 reads a header [DEFAULT] outside
