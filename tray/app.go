@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/pagetrim"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
@@ -447,8 +448,16 @@ func (a *App) render() {
 	if rebuilt && a.reads.loaded {
 		// A new shape follows a read of changed files: give the read's
 		// and the old menu's garbage back to the system now, not over
-		// minutes (the tray sits idle for hours).
-		go debug.FreeOSMemory()
+		// minutes (the tray sits idle for hours), and the pages of the
+		// binary that start-up or the read touched (pagetrim).
+		go func() {
+			debug.FreeOSMemory()
+			if n, err := pagetrim.Release(); err != nil {
+				a.log.Warn("could not give back the binary's pages", "err", err)
+			} else {
+				a.log.Debug("gave back the binary's pages", "resident_bytes", n)
+			}
+		}()
 	}
 }
 
