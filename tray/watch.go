@@ -18,9 +18,10 @@ const (
 	// debounce merges the burst of events one save makes (temp file,
 	// rename, chmod) into one refresh.
 	debounce = 200 * time.Millisecond
-	// pollEvery is the fallback for a folder fsnotify cannot watch (it does
-	// not exist yet, or the system refused): check it this often. While
-	// every folder is watched there is no poll at all.
+	// pollEvery is the fallback for a folder fsnotify cannot watch (the
+	// system refused, or no fsnotify): check it this often. While every
+	// folder, or for a missing one the folder above it, is watched there
+	// is no poll at all.
 	pollEvery = 30 * time.Second
 )
 
@@ -135,7 +136,10 @@ type watcher struct {
 	trees map[string]bool // folders any file of which counts
 	dirs  map[string]bool // folder -> watched
 	anc   map[string]bool // folders above a missing one, watched until it exists
-	log   *slog.Logger
+	// refused: fsnotify would not watch some folder (or one above a
+	// missing one), so the poll checks the files.
+	refused bool
+	log     *slog.Logger
 }
 
 // resolve adds the symlink targets of the files, and their folders.
@@ -154,42 +158,68 @@ func (w *watcher) resolve() {
 
 // arm watches every folder not yet watched; for one that does not exist
 // (~/.aws deleted, or not made yet), the nearest folder above it that
-// does, until it is back.
+// does, until it is back. A folder fsnotify refuses is left to the poll.
 func (w *watcher) arm() {
 	if w.fs == nil {
 		return
 	}
-	want := map[string]bool{}
-	for d, ok := range w.dirs {
-		if ok {
-			continue
-		}
-		if err := w.fs.Add(d); err != nil {
-			if !os.IsNotExist(err) {
-				w.log.Warn("cannot watch folder; polling it", "dir", d, "err", err)
+	w.refused = false
+	for try := 0; ; try++ {
+		want := map[string]bool{}
+		for d, ok := range w.dirs {
+			if ok {
 				continue
 			}
-			for up := filepath.Dir(d); up != d; d, up = up, filepath.Dir(up) {
-				if fi, err := os.Stat(up); err == nil && fi.IsDir() {
-					want[up] = true
-					break
+			if err := w.fs.Add(d); err != nil {
+				if !os.IsNotExist(err) {
+					w.log.Warn("cannot watch folder; polling it", "dir", d, "err", err)
+					w.refused = true
+					continue
 				}
+				for up := filepath.Dir(d); up != d; d, up = up, filepath.Dir(up) {
+					if fi, err := os.Stat(up); err == nil && fi.IsDir() {
+						want[up] = true
+						break
+					}
+				}
+				continue
 			}
-			continue
+			w.dirs[d] = true
 		}
-		w.dirs[d] = true
-	}
-	for a := range w.anc {
-		if !want[a] && !w.dirs[a] {
-			w.fs.Remove(a)
+		for a := range w.anc {
+			if !want[a] && !w.dirs[a] {
+				w.fs.Remove(a)
+			}
+			delete(w.anc, a)
 		}
-		delete(w.anc, a)
-	}
-	for a := range want {
-		if w.dirs[a] || w.fs.Add(a) == nil {
-			w.anc[a] = true
+		for a := range want {
+			if w.dirs[a] || w.fs.Add(a) == nil {
+				w.anc[a] = true
+			} else {
+				w.refused = true
+			}
+		}
+		// A folder made after its Add failed and before the watch above
+		// it began sent that watch no event: look again, a few times,
+		// then leave it to the poll.
+		if !w.missingMade() {
+			return
+		}
+		if try == 2 {
+			w.refused = true
+			return
 		}
 	}
+}
+
+// missingMade reports a folder we want that is not watched but exists.
+func (w *watcher) missingMade() bool {
+	for d, ok := range w.dirs {
+		if fi, err := os.Stat(d); !ok && err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
 }
 
 // onPath reports whether p is a missing folder we want, or above one.
@@ -202,13 +232,11 @@ func (w *watcher) onPath(p string) bool {
 	return false
 }
 
+// unwatched reports whether some folder needs the poll: fsnotify is not
+// there or refused one. A missing folder needs none: the watch on the
+// folder above it sees it made.
 func (w *watcher) unwatched() bool {
-	for _, ok := range w.dirs {
-		if !ok {
-			return true
-		}
-	}
-	return false
+	return w.fs == nil || w.refused
 }
 
 // signature changes when any file appears, goes, or changes size or time.

@@ -5,8 +5,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/wine"
 )
@@ -179,4 +182,42 @@ func TestWatchFolderEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitChange(t, ch, "a role's credentials renamed into the folder")
+}
+
+// A folder that does not exist yet (no SSO sign-in, no role cache) needs
+// no poll: the watch on the folder above it sees it made. Only a folder
+// fsnotify refuses does. (The poll woke the idle tray twice a minute for
+// a ~/.aws/sso/cache nobody had.)
+func TestWatchMissingFolderNeedsNoPoll(t *testing.T) {
+	home := t.TempDir()
+	cred := filepath.Join(home, "credentials")
+	if err := os.WriteFile(cred, []byte("[a]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Skipf("fsnotify: %v", err)
+	}
+	defer fw.Close()
+	w := &watcher{fs: fw, files: map[string]bool{cred: true}, trees: map[string]bool{}, dirs: map[string]bool{}, anc: map[string]bool{}, log: slog.New(slog.DiscardHandler)}
+	w.dirs[filepath.Join(home, "sso", "cache")] = false
+	w.resolve()
+	w.arm()
+	if w.unwatched() {
+		t.Errorf("a missing folder under a watched one asks for the poll (dirs %v, above-missing %v)", w.dirs, w.anc)
+	}
+	if !w.anc[home] {
+		t.Errorf("the folder above the missing one is not watched: %v", w.anc)
+	}
+
+	// A folder under a file: fsnotify refuses it (not a folder), so the
+	// poll is back. Windows calls that path not found: the missing case.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	w.dirs[filepath.Join(cred, "sub")] = false
+	w.arm()
+	if !w.unwatched() {
+		t.Error("a folder fsnotify refused is left without the poll")
+	}
 }
