@@ -26,9 +26,18 @@ const (
 	// so a deleted folder keeps its name while any handle to it is open,
 	// a file watcher's included, and cannot be made again meanwhile.
 	DeletePending = "a deleted folder keeps its name while a handle is open (no POSIX delete)"
-	// TwoDialogThreads: with two threads each running its own dialog's
-	// message loop, the test process ended without a word in 2 of about 10
-	// runs under wine 8.0 (never alone, nor with wine's error log on).
-	// That it is wine's is not proven; the README says so.
-	TwoDialogThreads = "the process sometimes ends silently while two threads run dialog message loops (cause not found)"
+	// TwoDialogThreads: wine 8.0's Uniscribe, which EDIT controls lay out
+	// their text with, frees a font cache it leaves in its process-wide
+	// list when two threads make one for the same font at once
+	// (init_script_cache in dlls/gdi32/uniscribe/usp10.c removes the other
+	// thread's entry instead of its own). Two code dialogs on two threads
+	// are two such EDIT controls: in 5 of 20 runs the test process then
+	// hung in that list's walk (found with gdb: the list head points at a
+	// freed entry whose links are the heap's free list) or died of a page
+	// fault in ntdll's heap with exit status 5 (0xC0000005 & 0xff) and no
+	// word, since wine cannot unwind through Go's stack to report it
+	// (WINEDEBUG=+seh: "Exception frame is not in stack limits"). Without
+	// Go or windows, scripts/wine/usp10race.c fails the same way in 9 of
+	// 10 runs with two threads, and in none of 5 with one.
+	TwoDialogThreads = "Uniscribe frees a font cache still in its list when two threads' EDIT controls make one at once (scripts/wine/usp10race.c)"
 )
