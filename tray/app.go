@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/locale"
-	"github.com/awsmfa-tray/awsmfa-tray/internal/pagetrim"
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 	"github.com/awsmfa-tray/awsmfa-tray/tray/autostart"
 )
@@ -125,6 +124,10 @@ type Config struct {
 	Location *time.Location
 	// WatchFiles starts the fsnotify watcher on the core's files.
 	WatchFiles bool
+	// Settle, when set, runs off the loop after each rebuild of the menu
+	// that follows a read, before the garbage is given back: the app is
+	// about to sit idle, maybe for hours.
+	Settle func()
 	// After returns a channel that fires after d; nil means a real timer.
 	// Tests pass one that never fires and post Tick themselves.
 	After  func(d time.Duration) <-chan time.Time
@@ -448,15 +451,12 @@ func (a *App) render() {
 	if rebuilt && a.reads.loaded {
 		// A new shape follows a read of changed files: give the read's
 		// and the old menu's garbage back to the system now, not over
-		// minutes (the tray sits idle for hours), and the pages of the
-		// binary that start-up or the read touched (pagetrim).
+		// minutes (the tray sits idle for hours).
 		go func() {
-			debug.FreeOSMemory()
-			if n, err := pagetrim.Release(); err != nil {
-				a.log.Warn("could not give back the binary's pages", "err", err)
-			} else {
-				a.log.Debug("gave back the binary's pages", "resident_bytes", n)
+			if a.cfg.Settle != nil {
+				a.cfg.Settle()
 			}
+			debug.FreeOSMemory()
 		}()
 	}
 }

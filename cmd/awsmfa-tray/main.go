@@ -190,6 +190,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			LoginHint:            loginHint,
 			AutostartUnavailable: autoRefused,
 			WatchFiles:           true,
+			Settle:               func() { settle(logger) },
 			Logger:               logger,
 			OpenBrowser:          browser.Open,
 			SSORenewBefore:       core.SSORefreshBefore(),

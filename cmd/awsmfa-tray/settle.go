@@ -1,0 +1,24 @@
+package main
+
+import (
+	"log/slog"
+	"sync"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/gcpace"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/pagetrim"
+)
+
+var paceOnce sync.Once
+
+// settle readies the process for idle hours after a read: it gives back
+// the binary's pages that start-up or the read touched, and (once, after
+// the first read, which grows the heap from nothing) paces the collector
+// by the heap's growth only.
+func settle(log *slog.Logger) {
+	if n, err := pagetrim.Release(); err != nil {
+		log.Warn("could not give back the binary's pages", "err", err)
+	} else {
+		log.Debug("gave back the binary's pages", "resident_bytes", n)
+	}
+	paceOnce.Do(func() { log.Info("collector paced by heap growth", "on", gcpace.Start()) })
+}
