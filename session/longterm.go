@@ -2,14 +2,13 @@ package session
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
 // akiaID is the shape of an IAM user's long-term access key id.
-var akiaID = regexp.MustCompile(`(^|[^A-Z0-9])AKIA[A-Z0-9]{16}($|[^A-Z0-9])`)
+var akiaID = lazyRE(`(^|[^A-Z0-9])AKIA[A-Z0-9]{16}($|[^A-Z0-9])`)
 
 // akiaLine returns the number of the first line of [name] that holds a
 // long-term key id, or 0. It reads every line of every header variant of
@@ -33,7 +32,7 @@ func akiaLine(file *inifile.File, name string) int {
 			found = n
 			return
 		}
-		if akiaID.MatchString(t) {
+		if akiaID().MatchString(t) {
 			found = n
 		}
 	})

@@ -2,7 +2,6 @@ package session
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,9 +15,9 @@ const redacted = "[redacted]"
 
 // tokenCodeParam is a 6-digit code given as a TokenCode parameter, in the
 // spellings a request echo can take (form, JSON, URL-encoded).
-var tokenCodeParam = regexp.MustCompile(`(?i)(token_?code["']?\s*(?:=|:|%3D)\s*["']?)[0-9]{6}`)
+var tokenCodeParam = lazyRE(`(?i)(token_?code["']?\s*(?:=|:|%3D)\s*["']?)[0-9]{6}`)
 
-var errorCodeShape = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+var errorCodeShape = lazyRE(`^[A-Za-z0-9._:-]{1,64}$`)
 
 // scrubber cleans text that came from outside before it becomes part of
 // an error, and so of stderr, the tray's log, a dialog's argv or a notice:
@@ -65,7 +64,7 @@ func (s scrubber) clean(text string) string {
 }
 
 func (s scrubber) redact(text string) string {
-	text = tokenCodeParam.ReplaceAllString(text, "${1}"+redacted)
+	text = tokenCodeParam().ReplaceAllString(text, "${1}"+redacted)
 	for _, v := range s.secrets {
 		if isDigits(v) {
 			text = replaceDigitRun(text, v)
@@ -78,7 +77,7 @@ func (s scrubber) redact(text string) string {
 
 // cleanCode passes an AWS error code through when it looks like one.
 func (s scrubber) cleanCode(code string) string {
-	if errorCodeShape.MatchString(code) && s.redact(code) == code {
+	if errorCodeShape().MatchString(code) && s.redact(code) == code {
 		return code
 	}
 	return "an unrecognised error"

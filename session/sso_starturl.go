@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Start URLs the way "aws sso login" reads them since it learned vanity
@@ -26,14 +27,16 @@ var awsOwnedExact = []string{
 	"identitycenter.amazonaws.eu", "identitycenter.us-gov.amazonaws.com",
 }
 
-var regionFromHost = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.app\.aws$`),
-	regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.com$`),
-	regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.com\.cn$`),
-	regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.app\.amazonwebservices\.com\.cn$`),
-	regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.eu$`),
-	regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.api\.amazonwebservices\.eu$`),
-}
+var regionFromHost = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.app\.aws$`),
+		regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.com$`),
+		regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.com\.cn$`),
+		regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.app\.amazonwebservices\.com\.cn$`),
+		regexp.MustCompile(`(?i)^[^.]+\.([a-z0-9-]+)\.portal\.amazonaws\.eu$`),
+		regexp.MustCompile(`(?i)^[^.]+\.portal\.([a-z0-9-]+)\.api\.amazonwebservices\.eu$`),
+	}
+})
 
 func awsOwnedHost(h string) bool {
 	h = strings.TrimSuffix(strings.ToLower(h), ".")
@@ -85,7 +88,7 @@ func (m *Manager) resolveStartURL(ctx context.Context, l *ssoLogin) (resolved, r
 		return "", "", fmt.Errorf("the start URL %s in %s leads to %s, which does not use https", s.StartURL, where, final)
 	}
 	region = s.Region
-	for _, re := range regionFromHost {
+	for _, re := range regionFromHost() {
 		if mm := re.FindStringSubmatch(strings.TrimSuffix(fu.Hostname(), ".")); mm != nil {
 			region = strings.ToLower(mm[1])
 			break

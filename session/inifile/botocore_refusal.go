@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // BotocoreRefusal says why botocore (the AWS CLI, boto3) refuses a file:
@@ -153,10 +154,10 @@ func inSection(sec string) string {
 
 // plainKey is a key name safe to show: a setting's name, never a pasted
 // secret or key id that happened to hold a '=' or ':'.
-var plainKey = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+var plainKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`) })
 
 func keyWord(key string) string {
-	if plainKey.MatchString(key) && (strings.Contains(key, "_") || len(key) <= 20) &&
+	if plainKey().MatchString(key) && (strings.Contains(key, "_") || len(key) <= 20) &&
 		!strings.HasPrefix(key, "akia") && !strings.HasPrefix(key, "asia") {
 		return key
 	}
