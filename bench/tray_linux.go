@@ -233,6 +233,11 @@ func traySection(bins binaries, tmp string, o options, n int) (*table, error) {
 	} else {
 		t.add(label, ms(idleCPU), verdict(idleCPU <= target.cpu, "≤ "+ms(target.cpu)))
 	}
+	// At rest is all of it, not only the first minute: pages the idle
+	// minutes touch come back, and the heap grows between collections.
+	t.add(fmt.Sprintf("RSS at the end of the %s idle", dur(o.trayIdle)),
+		mib(after.rss), verdict(after.rss <= target.rss, "≤ "+mib(target.rss)))
+	t.add("  of which anonymous", mib(after.anon), "")
 	t.add("user+sys ticks over the same window (/proc/PID/stat, 10 ms steps)", ms(after.cpu-settled.cpu), "")
 	sw := after.switches - settled.switches
 	t.add(fmt.Sprintf("wake-ups (context switches) over %s idle", dur(o.trayIdle)),

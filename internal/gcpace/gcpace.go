@@ -10,7 +10,10 @@
 // again (at least minGrowth), so the limit is what starts the next
 // collection. The runtime gives free heap memory back to the system to
 // stay under the limit; the limit is not counted from that memory, so it
-// cannot ratchet up.
+// cannot ratchet up. And where the heap grows slowly (20 profiles: a few
+// kilobytes a minute), a collection every idleCollect, if none came,
+// gives the garbage back rather than letting the heap creep up to the
+// limit over hours.
 package gcpace
 
 import (
@@ -19,6 +22,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync/atomic"
+	"time"
 )
 
 // minGrowth is the least the heap may grow between collections: enough
@@ -26,6 +30,9 @@ import (
 // collection) does not start collection after collection while a read of
 // the files makes the live heap grow.
 const minGrowth = 3 << 20
+
+// idleCollect is how long the heap may go without a collection.
+var idleCollect = 10 * time.Minute
 
 // Start turns the pacing on and reports whether it did: a GOGC or
 // GOMEMLIMIT in the environment is the user's choice and wins.
@@ -39,7 +46,32 @@ func Start() bool {
 	setLimit()
 	debug.SetGCPercent(-1)
 	arm()
+	go collectWhenIdle(idleCollect, nil)
 	return true
+}
+
+// collectWhenIdle collects, and gives the free memory back, after each
+// period in which no collection ran, until stop is closed (never, but in
+// tests).
+func collectWhenIdle(period time.Duration, stop <-chan struct{}) {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	cycles := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
+	last := cycles()
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if n := cycles(); n != last {
+			last = n
+			continue
+		}
+		debug.FreeOSMemory()
+		last = cycles()
+	}
 }
 
 var started atomic.Bool

@@ -89,6 +89,24 @@ func waitLimit(t *testing.T, what string, ok func(int64) bool) {
 	}
 }
 
+// A heap that does not grow is still collected, once per period.
+func TestCollectWhenIdle(t *testing.T) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before := ms.NumGC
+	stop := make(chan struct{})
+	defer close(stop)
+	go collectWhenIdle(20*time.Millisecond, stop)
+	deadline := time.Now().Add(10 * time.Second)
+	for ms.NumGC < before+2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d collections in 10 s with a period of 20 ms", ms.NumGC-before)
+		}
+		time.Sleep(20 * time.Millisecond)
+		runtime.ReadMemStats(&ms)
+	}
+}
+
 func TestEnvironmentWins(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	if Start() {
