@@ -171,7 +171,8 @@ type App struct {
 	lastShape uint64
 	stores    map[string]session.KeyStore // the part of keys the menu shows
 	labels    LabelCache
-	reads     reads // the reads of the files, which run off the loop
+	menuBufs  MenuBuffers // for a MenuCopier tray
+	reads     reads       // the reads of the files, which run off the loop
 	// confirming is set while the "Logout all" question is open.
 	confirming bool
 	// loadingC fires when the first read is slow: the menu then says it
@@ -439,8 +440,13 @@ func (a *App) render() {
 			a.show(ssoExpiryNotice(n))
 		}
 	}
+	var reuse *MenuBuffers
+	if _, ok := a.cfg.Tray.(MenuCopier); ok {
+		reuse = &a.menuBufs
+	}
 	m := BuildMenu(a.snap, MenuOptions{Locale: a.cfg.Locale, Autostart: a.auto, Err: a.snapErr,
-		KeyStores: a.stores, LoggingIn: a.loggingIn(), SigningIn: a.sso.signingIn(), Reading: !a.reads.loaded, Cache: &a.labels})
+		KeyStores: a.stores, LoggingIn: a.loggingIn(), SigningIn: a.sso.signingIn(), Reading: !a.reads.loaded, Cache: &a.labels,
+		Reuse: reuse})
 	s := m.ShapeKey()
 	rebuilt := s != a.lastShape
 	if rebuilt {

@@ -204,6 +204,47 @@ type MenuOptions struct {
 	// otherwise make 6,000 strings). It never changes what BuildMenu
 	// returns.
 	Cache *LabelCache
+	// Reuse, when set, is storage the menu is built in, overwriting the
+	// menu built in it before: only for a tray that keeps nothing of a
+	// menu once Apply returns (MenuCopier). A tick with 1,000 profiles
+	// otherwise makes 350 KiB of items for the collector.
+	Reuse *MenuBuffers
+}
+
+// MenuBuffers is storage BuildMenu reuses from one menu to the next.
+type MenuBuffers struct{ b [3][]Item }
+
+// The buffers: the menu's items, the profiles' submenus, their children.
+const (
+	bufItems = iota
+	bufRows
+	bufKids
+)
+
+// MenuCopier is a Tray that copies what it needs of a menu in Apply, so
+// the next menu may be built in the same storage.
+type MenuCopier interface {
+	Tray
+	CopiesMenu()
+}
+
+// buf returns buffer which emptied, with room for n items; a nil b
+// gives new storage.
+func (b *MenuBuffers) buf(which, n int) []Item {
+	if b == nil {
+		return make([]Item, 0, n)
+	}
+	if cap(b.b[which]) < n {
+		b.b[which] = make([]Item, 0, n)
+	}
+	return b.b[which][:0]
+}
+
+// keep remembers a buffer that append may have moved.
+func (b *MenuBuffers) keep(which int, s []Item) {
+	if b != nil {
+		b.b[which] = s[:0]
+	}
 }
 
 // LabelCache remembers, per profile, the texts BuildMenu made for it.
@@ -313,8 +354,10 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 	loc := opts.Locale
 	profiles := naturalOrder(s.Profiles)
 	roles := groupRoles(s, profiles)
-	m := Menu{Items: make([]Item, 0, 8+5*min(len(profiles), FlatLimit+1))}
+	bufs := opts.Reuse
+	m := Menu{Items: bufs.buf(bufItems, 8+5*min(len(profiles), FlatLimit+1))}
 	add := func(it Item) { m.Items = append(m.Items, it) }
+	defer func() { bufs.keep(bufItems, m.Items) }()
 
 	ssos := ssoOrder(s.SSO)
 	anySession := anySSOToken(ssos)
@@ -351,8 +394,8 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			m.Items = appendSSOFlat(m.Items, st, opts)
 		}
 	default:
-		rows := make([]Item, len(profiles))
-		kids := make([]Item, 0, 3*len(profiles)) // one allocation for every submenu
+		rows := bufs.buf(bufRows, len(profiles))[:len(profiles)]
+		kids := bufs.buf(bufKids, 3*len(profiles)) // one allocation for every submenu
 		for i, st := range profiles {
 			anySession = anySession || st.HasSession
 			rows[i] = profileRow(st, opts, IDProfilePrefix)
@@ -365,6 +408,8 @@ func BuildMenu(s session.Snapshot, opts MenuOptions) Menu {
 			}
 			rows[i].Children = kids[n:len(kids):len(kids)]
 		}
+		bufs.keep(bufRows, rows)
+		bufs.keep(bufKids, kids)
 		groupProfiles, groupSSO := groupKinds(len(profiles), len(ssos))
 		if groupProfiles {
 			rows = groupRows(profiles, rows, loc)

@@ -53,6 +53,10 @@ func (s *SystrayAdapter) clicked(mi *systray.MenuItem) {
 }
 
 // Apply shows m. Every change it makes reaches D-Bus as one update.
+// CopiesMenu: Apply keeps copies of the items (Children left out), never
+// the menu's storage, so the app builds the next menu in it.
+func (*SystrayAdapter) CopiesMenu() {}
+
 func (s *SystrayAdapter) Apply(m Menu) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
