@@ -13,12 +13,16 @@ var paceOnce sync.Once
 // settle readies the process for idle hours after a read: it gives back
 // the binary's pages that start-up or the read touched, and (once, after
 // the first read, which grows the heap from nothing) paces the collector
-// by the heap's growth only.
+// by the heap's growth only, giving the pages back again after each idle
+// period's collection, so code run once an hour does not stay resident.
 func settle(log *slog.Logger) {
-	if n, err := pagetrim.Release(); err != nil {
-		log.Warn("could not give back the binary's pages", "err", err)
-	} else {
-		log.Debug("gave back the binary's pages", "resident_bytes", n)
+	release := func() {
+		if n, err := pagetrim.Release(); err != nil {
+			log.Warn("could not give back the binary's pages", "err", err)
+		} else {
+			log.Debug("gave back the binary's pages", "resident_bytes", n)
+		}
 	}
-	paceOnce.Do(func() { log.Info("collector paced by heap growth", "on", gcpace.Start()) })
+	release()
+	paceOnce.Do(func() { log.Info("collector paced by heap growth", "on", gcpace.Start(release)) })
 }

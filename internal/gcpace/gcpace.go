@@ -35,8 +35,10 @@ const minGrowth = 3 << 20
 var idleCollect = 10 * time.Minute
 
 // Start turns the pacing on and reports whether it did: a GOGC or
-// GOMEMLIMIT in the environment is the user's choice and wins.
-func Start() bool {
+// GOMEMLIMIT in the environment is the user's choice and wins. idle, when
+// set, runs after each collection of an idle period (the tray gives back
+// its binary's pages there too).
+func Start(idle func()) bool {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return false
 	}
@@ -46,14 +48,14 @@ func Start() bool {
 	setLimit()
 	debug.SetGCPercent(-1)
 	arm()
-	go collectWhenIdle(idleCollect, nil)
+	go collectWhenIdle(idleCollect, idle, nil)
 	return true
 }
 
 // collectWhenIdle collects, and gives the free memory back, after each
 // period in which no collection ran, until stop is closed (never, but in
 // tests).
-func collectWhenIdle(period time.Duration, stop <-chan struct{}) {
+func collectWhenIdle(period time.Duration, idle func(), stop <-chan struct{}) {
 	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 	cycles := func() uint64 { metrics.Read(s); return s[0].Value.Uint64() }
 	last := cycles()
@@ -68,6 +70,9 @@ func collectWhenIdle(period time.Duration, stop <-chan struct{}) {
 		if n := cycles(); n != last {
 			last = n
 			continue
+		}
+		if idle != nil {
+			idle()
 		}
 		debug.FreeOSMemory()
 		last = cycles()

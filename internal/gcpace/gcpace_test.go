@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -37,7 +38,7 @@ func TestPacing(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	started.Store(false) // -count=N: each run starts afresh
-	if !Start() {
+	if !Start(nil) {
 		t.Fatal("Start refused with neither GOGC nor GOMEMLIMIT set")
 	}
 	if p := debug.SetGCPercent(-1); p != -1 {
@@ -96,11 +97,12 @@ func TestCollectWhenIdle(t *testing.T) {
 	before := ms.NumGC
 	stop := make(chan struct{})
 	defer close(stop)
-	go collectWhenIdle(20*time.Millisecond, stop)
+	var idles atomic.Int32
+	go collectWhenIdle(20*time.Millisecond, func() { idles.Add(1) }, stop)
 	deadline := time.Now().Add(10 * time.Second)
-	for ms.NumGC < before+2 {
+	for ms.NumGC < before+2 || idles.Load() < 2 {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d collections in 10 s with a period of 20 ms", ms.NumGC-before)
+			t.Fatalf("%d collections and %d idle calls in 10 s with a period of 20 ms", ms.NumGC-before, idles.Load())
 		}
 		time.Sleep(20 * time.Millisecond)
 		runtime.ReadMemStats(&ms)
@@ -109,7 +111,7 @@ func TestCollectWhenIdle(t *testing.T) {
 
 func TestEnvironmentWins(t *testing.T) {
 	t.Setenv("GOGC", "50")
-	if Start() {
+	if Start(nil) {
 		t.Error("Start paced the collector though GOGC is set")
 	}
 }
