@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/awsmfa-tray/awsmfa-tray/session"
 )
@@ -116,7 +115,7 @@ func tildeHome(s, home string) string {
 // terminal too: longer lines are harder to read.
 const noteWidth = 80
 
-// wrap breaks text into lines of at most width runes (the lines after the
+// wrap breaks text into lines of at most width columns (the lines after the
 // first are indented by two, which width allows for), at spaces, never
 // inside a quoted command, so that a command is copied whole. A word longer
 // than a line gets a line of its own.
@@ -149,7 +148,7 @@ func wrap(text string, width int) []string {
 		switch {
 		case line == "":
 			line = w
-		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= limit:
+		case textWidth(line)+1+textWidth(w) <= limit:
 			line += " " + w
 		default:
 			lines = append(lines, line)

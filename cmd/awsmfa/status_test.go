@@ -201,6 +201,66 @@ func withTTY(t *testing.T) {
 	t.Cleanup(func() { isTerminal = prev })
 }
 
+func TestTextWidth(t *testing.T) {
+	for _, tt := range []struct {
+		s    string
+		want int
+	}{
+		{"admin", 5}, {"équipe", 6}, {"e\u0301quipe", 6}, {"本番", 4}, {"ｐｒｏｄ", 8},
+		{"한국", 4}, {"🔥", 2}, {"a\u200bb", 2}, {"…", 1}, {"→", 1},
+	} {
+		if got := textWidth(tt.s); got != tt.want {
+			t.Errorf("textWidth(%q) = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
+// A name in wide characters is measured in columns, not runes: its row
+// lines up with the others and the table still fits 80 columns, the name
+// cut by columns (one column short where a wide character would cross the
+// cut).
+func TestStatusWideNames(t *testing.T) {
+	const name = "本番環境-管理者-読み取り専用-東京リージョン" // 25 runes, 48 columns
+	e := newEnv(t)
+	e.write(t, "[profile "+name+"]\nmfa_serial = arn:aws:iam::123456789012:mfa/ro\n[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\n",
+		"["+name+"Perm]\naws_access_key_id = AKIAEXAMPLEWIDE\naws_secret_access_key = x\n\n"+
+			"["+name+"]\naws_access_key_id = ASIAEXAMPLEWIDE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T12:16:30Z\n"+
+			"[devPerm]\naws_access_key_id = AKIAEXAMPLEDEV\naws_secret_access_key = x\n")
+	withManager(t, session.Config{Clock: fixedClock(statusNow)})
+	withZone(t, time.UTC)
+	r := cli(t, "status")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	col := -1
+	for _, line := range lines[:min(3, len(lines))] {
+		if n := textWidth(line); n > 80 {
+			t.Errorf("%d columns: %s", n, line)
+		}
+		// STATE starts in the same column on every row.
+		i := strings.Index(line, "STATE")
+		if i < 0 {
+			i = strings.Index(line, "active")
+		}
+		if i < 0 {
+			i = strings.Index(line, "logged out")
+		}
+		if i < 0 {
+			t.Fatalf("no state in %q", line)
+		}
+		c := textWidth(line[:i])
+		if col >= 0 && c != col {
+			t.Errorf("the state column starts at %d here and at %d above:\n%s", c, col, r.stdout)
+		}
+		col = c
+	}
+	// 48 columns leave no room for the rest: cut in the middle, by columns.
+	if !strings.Contains(r.stdout, "本番環境-管理者-読…専用-東京リージョン   active") {
+		t.Errorf("the 48-column name was not cut to fit:\n%s", r.stdout)
+	}
+}
+
 // The table and the notes under it fit 80 columns, with realistic names.
 func TestStatusFits80Columns(t *testing.T) {
 	e := newEnv(t)
@@ -348,10 +408,17 @@ func TestEllipsize(t *testing.T) {
 		{"team-prod-readonly", 10, "team-…only"},
 		{"équipe-prod-ünï", 8, "équi…ünï"},
 		{"ab", 1, "…"},
+		// Wide characters take two columns each; one that would cross the
+		// cut is left out.
+		{"本番環境-管理者", 15, "本番環境-管理者"},
+		{"本番環境-管理者", 9, "本番…理者"},
+		{"本番環境-管理者", 8, "本番…者"},
+		{"prod-🔥-admin", 8, "prod…min"},
+		{"café-prod", 6, "caf…od"}, // a combining accent takes none
 	}
 	for _, tt := range tests {
 		got := ellipsize(tt.s, tt.n)
-		if got != tt.want || utf8.RuneCountInString(got) > max(tt.n, 1) {
+		if got != tt.want || textWidth(got) > max(tt.n, 1) {
 			t.Errorf("ellipsize(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // ANSI colours for a terminal; colour is never the only sign of a state.
@@ -40,11 +39,11 @@ func (t *table) add(cells ...cell) { t.rows = append(t.rows, cells) }
 func (t *table) write(w *bufio.Writer, color bool) {
 	width := make([]int, len(t.header))
 	for i, h := range t.header {
-		width[i] = utf8.RuneCountInString(h)
+		width[i] = textWidth(h)
 	}
 	for _, r := range t.rows {
 		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c.text))
+			width[i] = max(width[i], textWidth(c.text))
 		}
 	}
 	cols := len(width)
@@ -63,7 +62,7 @@ func (t *table) write(w *bufio.Writer, color bool) {
 				break
 			}
 			writeColored(w, text, c.color, color)
-			w.WriteString(strings.Repeat(" ", width[i]-utf8.RuneCountInString(text)+2))
+			w.WriteString(strings.Repeat(" ", width[i]-textWidth(text)+2))
 		}
 		w.WriteByte('\n')
 	}
@@ -93,14 +92,24 @@ func tableWidth(width []int) int {
 	return n
 }
 
-// ellipsize cuts s to n runes with "…" in the middle, keeping its start
+// ellipsize cuts s to n columns with "…" in the middle, keeping its start
 // and its end, where names that share a prefix differ (team-prod-admin,
-// team-prod-readonly).
+// team-prod-readonly). A wide character that would cross the cut is
+// left out, so the result may be a column short.
 func ellipsize(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n || n < 1 {
+	if textWidth(s) <= n || n < 1 {
 		return s
 	}
+	r := []rune(s)
 	tail := (n - 1) / 2
-	return string(r[:n-1-tail]) + "…" + string(r[len(r)-tail:])
+	head := n - 1 - tail
+	i, w := 0, 0
+	for ; i < len(r) && w+runeWidth(r[i]) <= head; i++ {
+		w += runeWidth(r[i])
+	}
+	j, w := len(r), 0
+	for ; j > i && w+runeWidth(r[j-1]) <= tail; j-- {
+		w += runeWidth(r[j-1])
+	}
+	return string(r[:i]) + "…" + string(r[j:])
 }
