@@ -192,6 +192,10 @@ type App struct {
 	watching   []string
 
 	work sync.WaitGroup // login, logout and keychain goroutines
+	// readers: the file reads under way, waited for on the way out
+	// (briefly: a read the context cannot end must not hold up Quit), so
+	// none still has a file open when Run has returned.
+	readers sync.WaitGroup
 
 	notices Notices
 	nq      *noticeQueue
@@ -250,6 +254,7 @@ func (a *App) Run(ctx context.Context) error {
 	defer func() {
 		cancel()
 		a.waitWork(3 * time.Second)
+		a.waitReads(time.Second)
 		close(a.done)
 	}()
 	cfgFile, credFile := a.cfg.Core.Paths()
@@ -685,14 +690,25 @@ func (a *App) noticeEvents() <-chan Event {
 	return a.notices.Events()
 }
 
+// waitReads waits up to d for the file reads under way, which end soon
+// after the app's context (their waits for a torn file end with it).
+func (a *App) waitReads(d time.Duration) {
+	a.drainUntil(&a.readers, d, "a read of the AWS files did not end in time")
+}
+
 // waitWork waits for the goPost goroutines, at most d.
 func (a *App) waitWork(d time.Duration) {
+	a.drainUntil(&a.work, d, "a dialog did not close in time")
+}
+
+// drainUntil waits up to d for wg, taking the events its goroutines post
+// meanwhile, since the loop no longer reads them.
+func (a *App) drainUntil(wg *sync.WaitGroup, d time.Duration, late string) {
 	ch := make(chan struct{})
 	go func() {
-		a.work.Wait()
+		wg.Wait()
 		close(ch)
 	}()
-	// Drain events they post meanwhile, since the loop no longer reads.
 	deadline := time.After(d)
 	for {
 		select {
@@ -700,7 +716,7 @@ func (a *App) waitWork(d time.Duration) {
 			return
 		case <-a.events:
 		case <-deadline:
-			a.log.Warn("a dialog did not close in time")
+			a.log.Warn(late)
 			return
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,6 +172,48 @@ func TestReadOffTheLoop(t *testing.T) {
 		t.Errorf("the last good state is gone: %q", it.Label)
 	}
 	h.quit()
+}
+
+// endingCore's reads, once released, take a moment more and then say
+// they have ended: a read that still has a file open.
+type endingCore struct {
+	*fakeCore
+	mu      sync.Mutex
+	release chan struct{} // nil: no wait
+	ended   atomic.Bool
+}
+
+func (c *endingCore) SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error) {
+	c.mu.Lock()
+	r := c.release
+	c.mu.Unlock()
+	if r == nil {
+		return c.fakeCore.SnapshotAndKeys()
+	}
+	<-r
+	time.Sleep(50 * time.Millisecond)
+	defer c.ended.Store(true)
+	return c.fakeCore.SnapshotAndKeys()
+}
+
+// Run returns only when the read under way has ended, so no file is still
+// open once the app is gone (Windows cannot remove a folder with a file
+// open in it: the tests' temp folders failed to go).
+func TestQuitWaitsForTheRead(t *testing.T) {
+	h := newHarness(t, "alpha")
+	ec := &endingCore{fakeCore: h.core}
+	h.start(func(c *Config) { c.Core = ec })
+	release := make(chan struct{})
+	ec.mu.Lock()
+	ec.release = release
+	ec.mu.Unlock()
+	h.app.Post(Refresh{})
+	handledEvent[Refresh](h, "Refresh not handled")
+	go func() { time.Sleep(100 * time.Millisecond); close(release) }()
+	h.quit()
+	if !ec.ended.Load() {
+		t.Error("Run returned while a read of the files was still under way")
+	}
 }
 
 // Before the first read ends the menu says it is reading, and the icon

@@ -66,10 +66,13 @@ func (a *App) startRead() {
 	r.seq++
 	r.running, r.pending, r.started = true, false, time.Now()
 	seq, files, core, ctx := r.seq, a.files, a.cfg.Core, a.runCtx
-	// Not in a.work: Quit must not wait for a read that may never end. It
-	// runs under the app's context, so Quit ends one the core can end (a
-	// wait for a file another program holds torn).
+	// Not in a.work: Quit must not wait long for a read that may never
+	// end (a.readers has its own, shorter bound). It runs under the app's
+	// context, so Quit ends one the core can end (a wait for a file another
+	// program holds torn).
+	a.readers.Add(1)
 	go func() {
+		defer a.readers.Done()
 		// Taken before the read: a change during it differs on the next tick.
 		ev := ReadDone{Seq: seq, Sig: statSignature(files)}
 		ev.Snap, ev.Keys, ev.Err = readFiles(ctx, core)
