@@ -171,8 +171,9 @@ type App struct {
 	lastShape uint64
 	stores    map[string]session.KeyStore // the part of keys the menu shows
 	labels    LabelCache
-	menuBufs  MenuBuffers // for a MenuCopier tray
-	reads     reads       // the reads of the files, which run off the loop
+	menuBufs  MenuBuffers      // for a MenuCopier tray
+	dueBuf    []session.Status // dueNotices' storage, reused
+	reads     reads            // the reads of the files, which run off the loop
 	// confirming is set while the "Logout all" question is open.
 	confirming bool
 	// loadingC fires when the first read is slow: the menu then says it
@@ -475,12 +476,15 @@ func (a *App) render() {
 // dueNotices are the expiry notices due now, unless the files changed
 // since the last read and the next read is under way: then the snapshot
 // may hold a session that is gone (deleted by hand, renewed, logged out),
-// and the notices wait for that read.
+// and the notices wait for that read. They wait too while a login is at
+// STS: the session it replaces may pass its expiry meanwhile, and the
+// read after the login shows which one holds (a few seconds; the notices
+// are only held, so none is lost or given twice).
 //
 // Sessions that expired more than StaleExpiry ago are left out, as for the
 // icon: a 2020 session nobody renewed is no news at start.
 func (a *App) dueNotices() []session.Notice {
-	if a.noticesHeld() {
+	if a.noticesHeld() || len(a.loggingIn()) > 0 {
 		return nil
 	}
 	snap := a.snap
@@ -488,13 +492,14 @@ func (a *App) dueNotices() []session.Notice {
 		if !stale(st, snap.Taken) {
 			continue
 		}
-		recent := make([]session.Status, 0, len(snap.Profiles))
+		recent := a.dueBuf[:0]
 		recent = append(recent, snap.Profiles[:i]...)
 		for _, st := range snap.Profiles[i+1:] {
 			if !stale(st, snap.Taken) {
 				recent = append(recent, st)
 			}
 		}
+		a.dueBuf = recent
 		snap.Profiles = recent
 		break
 	}
