@@ -98,15 +98,19 @@ var samples = []metrics.Sample{
 	{Name: "/memory/classes/total:bytes"},
 	{Name: "/memory/classes/heap/released:bytes"},
 	{Name: "/memory/classes/heap/objects:bytes"},
-	{Name: "/memory/classes/heap/unused:bytes"},
 	{Name: "/memory/classes/heap/free:bytes"},
 }
 
 // limit is the memory limit after a collection that left live bytes of
-// heap, with beside bytes held outside the heap (stacks, the runtime's
-// own structures).
+// heap, with beside bytes held outside the heap's objects and free spans
+// (stacks, the runtime's own structures, fragments of spans in use: what
+// the runtime subtracts from the limit to find the heap's goal). The goal
+// is the live heap plus as much again (at least minGrowth), and the
+// runtime keeps headroom below the limit (3%, at least 1 MiB), so that is
+// added too.
 func limit(live, beside uint64) int64 {
-	return int64(beside + live + max(live, minGrowth))
+	goal := live + max(live, minGrowth)
+	return int64(beside + goal + max(goal*3/100, 1<<20))
 }
 
 func setLimit() {
@@ -120,7 +124,7 @@ func setLimit() {
 		return s[i].Value.Uint64()
 	}
 	live, total, released := v(0), v(1), v(2)
-	heap := v(3) + v(4) + v(5) // in use, fragments of spans in use, free spans held
+	heap := v(3) + v(4) // objects, free spans held
 	var beside uint64
 	if held := total - min(released, total); held > heap {
 		beside = held - heap

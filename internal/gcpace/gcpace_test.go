@@ -14,9 +14,9 @@ func TestLimit(t *testing.T) {
 		live, beside uint64
 		want         int64
 	}{
-		{0, 1 << 20, 1<<20 + minGrowth},
-		{1 << 20, 2 << 20, 3<<20 + minGrowth},
-		{10 << 20, 3 << 20, 23 << 20},
+		{0, 1 << 20, 1<<20 + minGrowth + 1<<20},
+		{1 << 20, 2 << 20, 3<<20 + minGrowth + 1<<20},
+		{100 << 20, 3 << 20, 3<<20 + 200<<20 + 6<<20},
 	} {
 		if got := limit(tc.live, tc.beside); got != tc.want {
 			t.Errorf("limit(%d, %d) = %d, want %d", tc.live, tc.beside, got, tc.want)
