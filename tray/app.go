@@ -484,7 +484,7 @@ func (a *App) render() {
 // Sessions that expired more than StaleExpiry ago are left out, as for the
 // icon: a 2020 session nobody renewed is no news at start.
 func (a *App) dueNotices() []session.Notice {
-	if a.noticesHeld() || len(a.loggingIn()) > 0 {
+	if a.noticesHeld() || a.anyLoggingIn() {
 		return nil
 	}
 	snap := a.snap

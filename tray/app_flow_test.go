@@ -138,20 +138,27 @@ func TestLogoutAllQuestionFails(t *testing.T) {
 	h.noNote()
 }
 
-// blockingCore's reads wait until released: a FIFO or a hung disk.
+// blockingCore's reads wait until released: a FIFO or a hung disk. With
+// linger set, a released read takes that much longer and then says it
+// has ended: a read that still has a file open.
 type blockingCore struct {
 	*fakeCore
-	mu    sync.Mutex
-	block chan struct{}
+	mu     sync.Mutex
+	block  chan struct{} // nil: no wait
+	linger time.Duration
+	ended  atomic.Bool
 }
 
 func (c *blockingCore) SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error) {
 	c.mu.Lock()
 	b := c.block
 	c.mu.Unlock()
-	if b != nil {
-		<-b
+	if b == nil {
+		return c.fakeCore.SnapshotAndKeys()
 	}
+	<-b
+	time.Sleep(c.linger)
+	defer c.ended.Store(true)
 	return c.fakeCore.SnapshotAndKeys()
 }
 
@@ -174,38 +181,16 @@ func TestReadOffTheLoop(t *testing.T) {
 	h.quit()
 }
 
-// endingCore's reads, once released, take a moment more and then say
-// they have ended: a read that still has a file open.
-type endingCore struct {
-	*fakeCore
-	mu      sync.Mutex
-	release chan struct{} // nil: no wait
-	ended   atomic.Bool
-}
-
-func (c *endingCore) SnapshotAndKeys() (session.Snapshot, []session.KeyLocation, error) {
-	c.mu.Lock()
-	r := c.release
-	c.mu.Unlock()
-	if r == nil {
-		return c.fakeCore.SnapshotAndKeys()
-	}
-	<-r
-	time.Sleep(50 * time.Millisecond)
-	defer c.ended.Store(true)
-	return c.fakeCore.SnapshotAndKeys()
-}
-
 // Run returns only when the read under way has ended, so no file is still
 // open once the app is gone (Windows cannot remove a folder with a file
 // open in it: the tests' temp folders failed to go).
 func TestQuitWaitsForTheRead(t *testing.T) {
 	h := newHarness(t, "alpha")
-	ec := &endingCore{fakeCore: h.core}
+	ec := &blockingCore{fakeCore: h.core, linger: 50 * time.Millisecond}
 	h.start(func(c *Config) { c.Core = ec })
 	release := make(chan struct{})
 	ec.mu.Lock()
-	ec.release = release
+	ec.block = release
 	ec.mu.Unlock()
 	h.app.Post(Refresh{})
 	handledEvent[Refresh](h, "Refresh not handled")

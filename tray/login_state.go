@@ -40,6 +40,16 @@ func (a *App) loggingIn() map[string]bool {
 	return out
 }
 
+// anyLoggingIn says whether some profile's code is at STS.
+func (a *App) anyLoggingIn() bool {
+	for _, run := range a.logins {
+		if run.phase == phaseCalling {
+			return true
+		}
+	}
+	return false
+}
+
 // raise brings the profile's open code dialog forward, off the loop: a
 // second "Login X" means the user lost sight of it.
 func (a *App) raise(name string) {

@@ -221,17 +221,9 @@ func TestTextWidth(t *testing.T) {
 // cut).
 func TestStatusWideNames(t *testing.T) {
 	const name = "本番環境-管理者-読み取り専用-東京リージョン" // 25 runes, 48 columns
-	e := newEnv(t)
-	e.write(t, "[profile "+name+"]\nmfa_serial = arn:aws:iam::123456789012:mfa/ro\n[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\n",
-		"["+name+"Perm]\naws_access_key_id = AKIAEXAMPLEWIDE\naws_secret_access_key = x\n\n"+
-			"["+name+"]\naws_access_key_id = ASIAEXAMPLEWIDE\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T12:16:30Z\n"+
-			"[devPerm]\naws_access_key_id = AKIAEXAMPLEDEV\naws_secret_access_key = x\n")
-	withManager(t, session.Config{Clock: fixedClock(statusNow)})
-	withZone(t, time.UTC)
-	r := cli(t, "status")
-	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
+	r := statusOfActive(t, name, "",
+		"[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\n",
+		"[devPerm]\naws_access_key_id = AKIAEXAMPLEDEV\naws_secret_access_key = x\n")
 	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 	col := -1
 	for _, line := range lines[:min(3, len(lines))] {
@@ -366,19 +358,7 @@ func TestStatusCutsLongNames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t)
-			e.write(t, "[profile "+name+"]\nmfa_serial = arn:aws:iam::123456789012:mfa/ro\n",
-				"["+name+"Perm]\naws_access_key_id = AKIAEXAMPLELONG\naws_secret_access_key = x\n\n"+
-					"["+name+"]\naws_access_key_id = ASIAEXAMPLELONG\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T12:16:30Z\n")
-			if tt.columns != "" {
-				t.Setenv("COLUMNS", tt.columns)
-			}
-			withManager(t, session.Config{Clock: fixedClock(statusNow)})
-			withZone(t, time.UTC)
-			r := cli(t, "status")
-			if r.code != 0 {
-				t.Fatalf("exit %d: %s", r.code, r.stderr)
-			}
+			r := statusOfActive(t, name, tt.columns, "", "")
 			lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
 			for _, line := range lines {
 				if n := utf8.RuneCountInString(line); n > tt.width {
@@ -394,6 +374,26 @@ func TestStatusCutsLongNames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// statusOfActive runs `awsmfa status` (COLUMNS=columns unless empty) on
+// files where name has an active session, plus more of each file.
+func statusOfActive(t *testing.T, name, columns, moreConfig, moreCreds string) result {
+	t.Helper()
+	e := newEnv(t)
+	e.write(t, "[profile "+name+"]\nmfa_serial = arn:aws:iam::123456789012:mfa/ro\n"+moreConfig,
+		"["+name+"Perm]\naws_access_key_id = AKIAEXAMPLELONG\naws_secret_access_key = x\n\n"+
+			"["+name+"]\naws_access_key_id = ASIAEXAMPLELONG\naws_secret_access_key = s\naws_session_token = t\nexpiration = 2026-11-27T12:16:30Z\n"+moreCreds)
+	if columns != "" {
+		t.Setenv("COLUMNS", columns)
+	}
+	withManager(t, session.Config{Clock: fixedClock(statusNow)})
+	withZone(t, time.UTC)
+	r := cli(t, "status")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	return r
 }
 
 func TestEllipsize(t *testing.T) {

@@ -36,7 +36,7 @@ func Release() (int64, error) {
 }
 
 // parseSmaps reads the mapping lines of /proc/PID/smaps ("lo-hi perms
-// offset dev inode path") and each one's "Anonymous:" field.
+// offset dev inode path") and each one's "Rss:" and "Anonymous:" fields.
 func parseSmaps(b []byte) []mapping {
 	var out []mapping
 	sc := bufio.NewScanner(bytes.NewReader(b))
