@@ -7,9 +7,6 @@ import (
 	"github.com/awsmfa-tray/awsmfa-tray/session/inifile"
 )
 
-// akiaID is the shape of an IAM user's long-term access key id.
-var akiaID = lazyRE(`(^|[^A-Z0-9])AKIA[A-Z0-9]{16}($|[^A-Z0-9])`)
-
 // akiaLine returns the number of the first line of [name] that holds a
 // long-term key id, or 0. It reads every line of every header variant of
 // the section rather than the value a reader ends up with: an AKIA key
@@ -32,7 +29,7 @@ func akiaLine(file *inifile.File, name string) int {
 			found = n
 			return
 		}
-		if akiaID().MatchString(t) {
+		if hasAKIAID(t) {
 			found = n
 		}
 	})

@@ -20,8 +20,6 @@ const (
 	keychainMarker = "awsmfa_keychain"
 )
 
-var serialRE = lazyRE(`^arn:aws[a-z-]*:iam::\d{12}:mfa/[\w+=,.@/-]+$`)
-
 // Profiles lists every profile that can log in with MFA, sorted by name.
 // Profiles with a Problem are included so the UI can say what to fix.
 func (m *Manager) Profiles() ([]Profile, error) {
@@ -192,7 +190,7 @@ func (f *awsFiles) resolve(x string) (Profile, bool) {
 		p.Problem = f.noKeysError(x, l)
 	case serial == "":
 		p.Problem = fmt.Errorf("no MFA device for %s: run %s with the ARN shown in the IAM console under Security credentials", x, setupCommand(x, true))
-	case !serialRE().MatchString(serial):
+	case !isIAMARN(serial, "mfa"):
 		p.Problem = fmt.Errorf("mfa_serial %q (%s) is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice: run %s with the right one", serial, where, setupCommand(x, true))
 	case f.botocoreRefusal() != nil:
 		// Last: the sentences above name the fix for this profile.

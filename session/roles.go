@@ -51,12 +51,6 @@ type RoleProfile struct {
 	Warning string
 }
 
-var (
-	roleARNRE     = lazyRE(`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$`)
-	sessionNameRE = lazyRE(`^[\w+=,.@-]{2,64}$`)
-	externalIDRE  = lazyRE(`^[\w+=,.@:/-]+$`)
-)
-
 // RoleProfiles lists the role profiles that lean on an MFA profile, sorted
 // by name. Profiles with a Problem are included so a UI can say what to fix;
 // roles the SDKs assume on their own (credential_source, web identity, a
@@ -153,7 +147,7 @@ func (f *awsFiles) roleProfile(name string) (RoleProfile, error) {
 // none.
 func (f *awsFiles) roleSource(r *RoleProfile, where string) error {
 	switch {
-	case !roleARNRE().MatchString(r.RoleARN):
+	case !isIAMARN(r.RoleARN, "role"):
 		return fmt.Errorf("role_arn %q of %s is not a role ARN like arn:aws:iam::222233334444:role/admin: fix it in %s", r.RoleARN, r.Name, where)
 	case r.Source == "":
 		return fmt.Errorf("role profile %s has role_arn but no source_profile: add \"source_profile = myaccount\" (your MFA profile) to %s", r.Name, where)
@@ -270,13 +264,13 @@ func (f *awsFiles) roleSettings(r *RoleProfile, where string) {
 		}
 	}
 	if v, ok := f.cfgGet(r.Name, "role_session_name"); ok {
-		if !sessionNameRE().MatchString(v) {
+		if !isRoleSessionName(v) {
 			set(fmt.Errorf("role_session_name %q of %s must be 2 to 64 letters, digits or +=,.@_- : fix it in %s", v, r.Name, where))
 		}
 		r.SessionName = v
 	}
 	if v, ok := f.cfgGet(r.Name, "external_id"); ok {
-		if len(v) < 2 || len(v) > 1224 || !externalIDRE().MatchString(v) {
+		if len(v) < 2 || len(v) > 1224 || !isExternalIDChars(v) {
 			set(fmt.Errorf("external_id of %s must be 2 to 1224 letters, digits or +=,.@:/_- : fix it in %s", r.Name, where))
 		}
 		r.ExternalID = v

@@ -17,8 +17,6 @@ const redacted = "[redacted]"
 // spellings a request echo can take (form, JSON, URL-encoded).
 var tokenCodeParam = lazyRE(`(?i)(token_?code["']?\s*(?:=|:|%3D)\s*["']?)[0-9]{6}`)
 
-var errorCodeShape = lazyRE(`^[A-Za-z0-9._:-]{1,64}$`)
-
 // scrubber cleans text that came from outside before it becomes part of
 // an error, and so of stderr, the tray's log, a dialog's argv or a notice:
 // it removes the one-time code and every secret of the call (as they are
@@ -77,7 +75,7 @@ func (s scrubber) redact(text string) string {
 
 // cleanCode passes an AWS error code through when it looks like one.
 func (s scrubber) cleanCode(code string) string {
-	if errorCodeShape().MatchString(code) && s.redact(code) == code {
+	if isErrorCode(code) && s.redact(code) == code {
 		return code
 	}
 	return "an unrecognised error"

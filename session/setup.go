@@ -30,7 +30,7 @@ type SetupResult struct {
 
 // ValidateSerial accepts an MFA device ARN (virtual, U2F or hardware).
 func ValidateSerial(serial string) error {
-	if !serialRE().MatchString(serial) {
+	if !isIAMARN(serial, "mfa") {
 		return fmt.Errorf("%q is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice", serial)
 	}
 	return nil
@@ -201,7 +201,7 @@ func planSerial(f *awsFiles, p *setupPlan, serial string) error {
 		switch {
 		case existing == "":
 			return &serialNeeded{fmt.Sprintf("no MFA device for %s: pass --serial %s, the ARN shown in the IAM console under Security credentials", p.name, SerialTemplate)}
-		case !serialRE().MatchString(existing):
+		case !isIAMARN(existing, "mfa"):
 			return &serialNeeded{fmt.Sprintf("mfa_serial %q (%s) is not an MFA device ARN: pass the right one with --serial %s", existing, where, SerialTemplate)}
 		}
 		return nil

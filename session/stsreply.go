@@ -8,16 +8,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
-// What STS issues. A session key id is ASIA and 16 upper-case letters or
-// digits; a secret is 40 characters of base64's alphabet (a little slack
-// is allowed); a session token is base64, a few hundred bytes from
-// GetSessionToken and a few KB from AssumeRole with tags and policies.
-var (
-	sessionKeyIDShape = lazyRE(`^ASIA[A-Z0-9]{16}$`)
-	secretKeyShape    = lazyRE(`^[A-Za-z0-9+/=]{16,128}$`)
-	sessionTokenShape = lazyRE(`^[A-Za-z0-9+/=]+$`)
-)
-
+// What STS issues (shapes.go): a session key id is ASIA and 16
+// upper-case letters or digits; a secret is 40 characters of base64's
+// alphabet (a little slack is allowed); a session token is base64, a few
+// hundred bytes from GetSessionToken and a few KB from AssumeRole with
+// tags and policies.
 const (
 	minSessionToken = 16
 	maxSessionToken = 64 << 10
@@ -50,11 +45,11 @@ func credentialsOf(c *types.Credentials, now time.Time, maxLife time.Duration, p
 	switch {
 	case len(id) >= 4 && id[:4] == "AKIA":
 		return sessionCreds{}, fmt.Errorf("%s holds a long-term access key (AKIA...) instead of session credentials, %s", from, fix)
-	case !sessionKeyIDShape().MatchString(id):
+	case !isSessionKeyID(id):
 		return sessionCreds{}, fmt.Errorf("%s holds an access key id that is not a session key (ASIA and 16 capital letters or digits), %s", from, fix)
-	case !secretKeyShape().MatchString(secret):
+	case !isSecretKey(secret):
 		return sessionCreds{}, fmt.Errorf("%s holds a secret access key of a length or alphabet STS never issues, %s", from, fix)
-	case len(token) < minSessionToken || len(token) > maxSessionToken || !sessionTokenShape().MatchString(token):
+	case len(token) < minSessionToken || len(token) > maxSessionToken || !isSessionToken(token):
 		return sessionCreds{}, fmt.Errorf("%s holds a session token STS would never issue (%d bytes; real ones are at most a few KB of base64), %s", from, len(token), fix)
 	case !exp.After(now):
 		return sessionCreds{}, fmt.Errorf("%s holds credentials that expired at %s (it is %s on this computer), so nothing was written: check this computer's clock and the endpoint setting",
