@@ -94,10 +94,17 @@ func (f *File) equal(b []byte) bool {
 	return len(b) == 0
 }
 
-// writeTo writes the file's content through a small buffer, rather than
-// building it whole as Bytes does.
+// writeTo writes the file's content through a buffer of at most 64 KiB,
+// rather than building it whole as Bytes does. A small file gets a buffer
+// its size: one write, and no 64 KiB of fresh memory for a 1 KiB file.
 func (f *File) writeTo(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	n := len(bom)
+	for _, l := range f.lines {
+		if n += len(l); n >= 64<<10 {
+			break
+		}
+	}
+	bw := bufio.NewWriterSize(w, min(n, 64<<10))
 	if f.bom {
 		bw.WriteString(bom)
 	}
