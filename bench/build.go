@@ -13,18 +13,19 @@ import (
 // and on Linux without cgo (packaging/build.sh), which also keeps libc's
 // pages out of the tray's memory.
 type binaries struct {
-	awsmfa, tray, nop string
+	awsmfa, tray, nop, sdkinit string
 }
 
 var buildFlags = []string{"-trimpath", "-ldflags", "-s -w"}
 
 func build(root, out string) (binaries, error) {
 	b := binaries{
-		awsmfa: filepath.Join(out, "awsmfa"),
-		tray:   filepath.Join(out, "awsmfa-tray"),
-		nop:    filepath.Join(out, "nop"),
+		awsmfa:  filepath.Join(out, "awsmfa"),
+		tray:    filepath.Join(out, "awsmfa-tray"),
+		nop:     filepath.Join(out, "nop"),
+		sdkinit: filepath.Join(out, "sdkinit"),
 	}
-	for pkg, bin := range map[string]string{"./cmd/awsmfa": b.awsmfa, "./cmd/awsmfa-tray": b.tray, "./bench/nop": b.nop} {
+	for pkg, bin := range map[string]string{"./cmd/awsmfa": b.awsmfa, "./cmd/awsmfa-tray": b.tray, "./bench/nop": b.nop, "./bench/sdkinit": b.sdkinit} {
 		args := append(append([]string{"build"}, buildFlags...), "-o", bin, pkg)
 		cmd := exec.Command("go", args...)
 		cmd.Dir = root

@@ -173,6 +173,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			t, err := startupSection(bins, tmp, o, res, inproc)
 			report("Where the time goes", t, err)
 		}
+		step("login under callgrind")
+		t, err = instructionsSection(bins, tmp, o)
+		report("Instructions executed", t, err)
 	}
 	if o.want("roles") {
 		step("roles")
