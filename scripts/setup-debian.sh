@@ -19,6 +19,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # strace: delays the AWS CLI's own file writes to reproduce races with it.
 # acl, attr: POSIX ACLs and extended attributes kept across our writes.
 # stress-ng: runs the X, D-Bus and wine tests under CPU load.
+# valgrind: go run ./bench counts the login's instructions with callgrind.
 # wine, wine64, gcc-mingw-w64-x86-64-win32: the Windows build under wine,
 #   with a small bcryptprimitives.dll shim built by mingw.
 # xfce4-panel, dunst: a real panel and notification daemon for screenshots.
@@ -27,7 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 # fontconfig, fonts-dejavu-core: fc-query tells which characters DejaVu Sans
 #   (a plain desktop's only font) draws; every tray label must be among them.
 packages=(awscli xvfb zenity xdotool dbus desktop-file-utils gnome-keyring rpm libglib2.0-bin
-  python3-botocore python3-boto3 strace acl attr stress-ng
+  python3-botocore python3-boto3 strace acl attr stress-ng valgrind
   wine wine64 gcc-mingw-w64-x86-64-win32 xfce4-panel dunst
   zsh fish bash-completion groff-base man-db fontconfig fonts-dejavu-core)
 
