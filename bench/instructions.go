@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/awsmfa-tray/awsmfa-tray/bench/profilegen"
@@ -46,11 +45,11 @@ func instructionsSection(bins binaries, tmp string, o options) (*table, error) {
 		if err != nil {
 			return 0, err
 		}
-		m := callgrindTotal.FindStringSubmatch(r.stderr)
-		if m == nil {
+		n, ok := parseCallgrind(r.stderr)
+		if !ok {
 			return 0, fmt.Errorf("callgrind printed no instruction count for %s", filepath.Base(args[0]))
 		}
-		return strconv.ParseInt(m[1], 10, 64)
+		return n, nil
 	}
 	x := profilegen.Name(loginIndex)
 	runs := 3
@@ -101,6 +100,17 @@ func instructionsSection(bins binaries, tmp string, o options) (*table, error) {
 	return t, nil
 }
 
+// parseCallgrind reads the instruction count from callgrind's summary
+// on stderr ("==PID== Collected : N").
+func parseCallgrind(stderr string) (int64, bool) {
+	m := callgrindTotal.FindStringSubmatch(stderr)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	return n, err == nil
+}
+
 func medianInt(s []int64) int64 {
 	c := append([]int64(nil), s...)
 	sort.Slice(c, func(i, j int) bool { return c[i] < c[j] })
@@ -109,5 +119,5 @@ func medianInt(s []int64) int64 {
 
 // millions prints n as "4.85 M".
 func millions(n int64) string {
-	return strings.TrimSuffix(fmt.Sprintf("%.2f", float64(n)/1e6), "0") + " M"
+	return fmt.Sprintf("%.2f M", float64(n)/1e6)
 }

@@ -26,6 +26,24 @@ PASS`
 	}
 }
 
+func TestParseCallgrind(t *testing.T) {
+	stderr := "==5791== Events    : Ir\n==5791== Collected : 7877471\n==5791== \n==5791== I   refs:      7,877,471\n"
+	if n, ok := parseCallgrind(stderr); !ok || n != 7877471 {
+		t.Errorf("got %d, %v; want 7877471", n, ok)
+	}
+	if _, ok := parseCallgrind("==1== Callgrind: threads.c:247 Assertion failed\n"); ok {
+		t.Error("a crashed run gave a count")
+	}
+}
+
+func TestMillions(t *testing.T) {
+	for n, want := range map[int64]string{4846070: "4.85 M", 326597: "0.33 M", 3100000: "3.10 M", 12000000: "12.00 M"} {
+		if got := millions(n); got != want {
+			t.Errorf("millions(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestParseInitTrace(t *testing.T) {
 	stderr := "init runtime @0.032 ms, 0.055 ms clock, 0 bytes, 0 allocs\n" +
 		"init main @1.9 ms, 0.004 ms clock, 48 bytes, 1 allocs\n" +
