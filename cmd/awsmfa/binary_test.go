@@ -15,6 +15,7 @@ import (
 
 	"github.com/awsmfa-tray/awsmfa-tray/internal/stsfake"
 	"github.com/awsmfa-tray/awsmfa-tray/internal/totp"
+	"github.com/awsmfa-tray/awsmfa-tray/internal/wine"
 )
 
 // binVersion is stamped into the test binary to prove -ldflags -X works.
@@ -69,9 +70,15 @@ type buildError struct {
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 func TestBinaryVersion(t *testing.T) {
-	out, err := exec.Command(binary(t), "version").CombinedOutput()
-	if err != nil || string(out) != "awsmfa "+binVersion+"\n" {
-		t.Errorf("version: %v, %q", err, out)
+	var out bytes.Buffer
+	_, err := wine.Run(t, func() *exec.Cmd {
+		cmd := exec.Command(binary(t), "version")
+		out.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &out
+		return cmd
+	})
+	if err != nil || out.String() != "awsmfa "+binVersion+"\n" {
+		t.Errorf("version: %v, %q", err, out.String())
 	}
 }
 
@@ -79,12 +86,16 @@ func TestBinaryVersion(t *testing.T) {
 // stdin, and no controlling terminal.
 func runBin(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	detach(cmd)
-	err := cmd.Run()
+	_, err := wine.Run(t, func() *exec.Cmd {
+		cmd := exec.Command(binary(t), args...)
+		cmd.Stdin = strings.NewReader(stdin)
+		out.Reset()
+		errb.Reset()
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		detach(cmd)
+		return cmd
+	})
 	code := 0
 	if err != nil {
 		var ee *exec.ExitError
@@ -179,11 +190,16 @@ func TestBinaryConcurrentLogins(t *testing.T) {
 					errs <- err
 					return
 				}
-				cmd := exec.Command(bin, "--profile", p, "login", "--token-code", code)
-				detach(cmd)
-				out, err := cmd.CombinedOutput()
-				if err != nil || !loggedIn.Match(out) {
-					errs <- fmt.Errorf("login %s: %v: %s", p, err, out)
+				var out bytes.Buffer
+				_, err = wine.Run(t, func() *exec.Cmd {
+					cmd := exec.Command(bin, "--profile", p, "login", "--token-code", code)
+					detach(cmd)
+					out.Reset()
+					cmd.Stdout, cmd.Stderr = &out, &out
+					return cmd
+				})
+				if err != nil || !loggedIn.Match(out.Bytes()) {
+					errs <- fmt.Errorf("login %s: %v: %s", p, err, out.Bytes())
 				}
 			}
 		}(names[w*perWorker : (w+1)*perWorker])

@@ -3,7 +3,10 @@
 // Windows never skips. Only tests import it.
 package wine
 
-import "testing"
+import (
+	"os/exec"
+	"testing"
+)
 
 // Skip skips t when it runs under wine, saying what wine cannot do.
 func Skip(t testing.TB, what string) {
@@ -41,3 +44,49 @@ const (
 	// 10 runs with two threads, and in none of 5 with one.
 	TwoDialogThreads = "Uniscribe frees a font cache still in its list when two threads' EDIT controls make one at once (scripts/wine/usp10race.c)"
 )
+
+// ProcessStart: wine 8.0's CreateProcess now and then fails with
+// ERROR_INTERNAL_ERROR ("Internal error.") when the new process dies in
+// wine's own start-up, before its entry point: NtCreateUserProcess
+// (dlls/ntdll/unix/process.c) returns STATUS_INTERNAL_ERROR when the
+// server says the process never finished initialising and left no exit
+// code. It was seen once in about 5,000 starts under stress-ng (stress
+// run 16: one of TestBinaryConcurrentLogins' 100 logins), never in 1,000
+// started side by side on a loaded machine, and never on Windows.
+const ProcessStart = "CreateProcess fails with ERROR_INTERNAL_ERROR when the new process dies in wine's own start-up"
+
+// maxStarts bounds how often Start tries: a process wine cannot start
+// three times in a row is a real failure.
+const maxStarts = 3
+
+// Start starts the command mk makes. Where wine fails to start it
+// (ProcessStart), nothing of the program has run, so it starts a fresh
+// one that mk makes, logging why, at most maxStarts times in all.
+// Elsewhere, and for any other error, it is mk().Start().
+func Start(t testing.TB, mk func() *exec.Cmd) (*exec.Cmd, error) {
+	t.Helper()
+	return start(t, mk, startFailed)
+}
+
+// start is Start, with failed saying which errors to start again after.
+func start(t testing.TB, mk func() *exec.Cmd, failed func(error) bool) (*exec.Cmd, error) {
+	t.Helper()
+	for try := 1; ; try++ {
+		cmd := mk()
+		err := cmd.Start()
+		if err == nil || try == maxStarts || !failed(err) {
+			return cmd, err
+		}
+		t.Logf("wine %s: %s, so %s is started again: %v", Version(), ProcessStart, cmd.Path, err)
+	}
+}
+
+// Run is Start, then Wait.
+func Run(t testing.TB, mk func() *exec.Cmd) (*exec.Cmd, error) {
+	t.Helper()
+	cmd, err := Start(t, mk)
+	if err != nil {
+		return cmd, err
+	}
+	return cmd, cmd.Wait()
+}

@@ -7,3 +7,6 @@ func Running() bool { return false }
 
 // Version is wine's version, "" when not under wine.
 func Version() string { return "" }
+
+// startFailed: only wine fails to start a process this way.
+func startFailed(error) bool { return false }

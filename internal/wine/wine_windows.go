@@ -1,6 +1,7 @@
 package wine
 
 import (
+	"errors"
 	"sync"
 	"unsafe"
 
@@ -23,3 +24,9 @@ func Running() bool { return version() != "" }
 
 // Version is wine's version ("8.0"), or "" on real Windows.
 func Version() string { return version() }
+
+// startFailed says whether err is wine failing to start a process (see
+// ProcessStart).
+func startFailed(err error) bool {
+	return Running() && errors.Is(err, windows.ERROR_INTERNAL_ERROR)
+}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awsmfa-tray/awsmfa-tray/internal/wine"
 )
 
 // Child processes: the test binary re-executes itself with -test.run set to
@@ -88,10 +90,14 @@ func TestConcurrentProcesses(t *testing.T) {
 	var cmds []*exec.Cmd
 	var outs []*bytes.Buffer
 	for id := range 2 {
-		cmd := childCmd(t, "concurrent", path, fmt.Sprint(id))
 		out := &bytes.Buffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
+		cmd, err := wine.Start(t, func() *exec.Cmd {
+			cmd := childCmd(t, "concurrent", path, fmt.Sprint(id))
+			out.Reset()
+			cmd.Stdout, cmd.Stderr = out, out
+			return cmd
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		cmds, outs = append(cmds, cmd), append(outs, out)
