@@ -10,3 +10,6 @@ func Version() string { return "" }
 
 // startFailed: only wine fails to start a process this way.
 func startFailed(error) bool { return false }
+
+// StartFailedText: only wine fails to start a process this way.
+func StartFailedText(string) bool { return false }

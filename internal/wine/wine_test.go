@@ -11,7 +11,8 @@ import (
 
 func TestStart(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-program")
-	notFound := func(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+	// Windows says exec.ErrNotFound for a full path that is not there.
+	notFound := func(err error) bool { return errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) }
 	never := func(error) bool { return false }
 	tests := []struct {
 		name      string
