@@ -179,13 +179,13 @@ print(s.client("sts", endpoint_url=sys.argv[2]).get_caller_identity()["Arn"])`
 // find the terminal of whoever runs the tests.
 func goSDKIdentity(t *testing.T, w *roleWorld, profile string) (string, error) {
 	t.Setenv("AWSMFA_TEST_GOSDK_PROFILE", profile)
-	out, err := runReader(t, os.Args[0], "-test.run=^TestGoSDKReaderChild$", "-test.count=1")
-	for try := 1; err != nil && try < 3 && wine.StartFailedText(err.Error()); try++ {
-		// The SDK started credential_process, and wine failed to start it
-		// before awsmfa ran: nothing was asked of the fake.
-		t.Logf("wine %s: %s, so the reader runs again: %v", wine.Version(), wine.ProcessStart, err)
+	// The SDK starts credential_process, and wine may fail to start it
+	// before awsmfa runs: then nothing was asked of the fake.
+	var out string
+	err := wine.Again(t, "the Go SDK reader", func() (err error) {
 		out, err = runReader(t, os.Args[0], "-test.run=^TestGoSDKReaderChild$", "-test.count=1")
-	}
+		return err
+	})
 	if err != nil {
 		return "", err
 	}

@@ -55,8 +55,8 @@ const (
 // started side by side on a loaded machine, and never on Windows.
 const ProcessStart = "CreateProcess fails with ERROR_INTERNAL_ERROR when the new process dies in wine's own start-up"
 
-// maxStarts bounds how often Start tries: a process wine cannot start
-// three times in a row is a real failure.
+// maxStarts bounds how often a start is tried: a process wine cannot
+// start three times in a row is a real failure.
 const maxStarts = 3
 
 // Start starts the command mk makes. Where wine fails to start it
@@ -71,13 +71,31 @@ func Start(t testing.TB, mk func() *exec.Cmd) (*exec.Cmd, error) {
 // start is Start, with failed saying which errors to start again after.
 func start(t testing.TB, mk func() *exec.Cmd, failed func(error) bool) (*exec.Cmd, error) {
 	t.Helper()
+	var cmd *exec.Cmd
+	err := again(t, func() error { cmd = mk(); return cmd.Start() }, failed, func() string { return cmd.Path + " is started" })
+	return cmd, err
+}
+
+// Again runs attempt, a run of a child that starts a process of its own
+// under wine, once more each time its error's words name wine failing to
+// start that process (startFailedText), at most maxStarts times in all.
+// what names the attempt in the log. Elsewhere it is attempt().
+func Again(t testing.TB, what string, attempt func() error) error {
+	t.Helper()
+	return again(t, attempt, func(err error) bool { return startFailedText(err.Error()) }, func() string { return what + " runs" })
+}
+
+// again is the one retry loop behind Start and Again: attempt until it
+// works, fails otherwise than failed says, or has run maxStarts times,
+// logging each retry with what names.
+func again(t testing.TB, attempt func() error, failed func(error) bool, what func() string) error {
+	t.Helper()
 	for try := 1; ; try++ {
-		cmd := mk()
-		err := cmd.Start()
+		err := attempt()
 		if err == nil || try == maxStarts || !failed(err) {
-			return cmd, err
+			return err
 		}
-		t.Logf("wine %s: %s, so %s is started again: %v", Version(), ProcessStart, cmd.Path, err)
+		t.Logf("wine %s: %s, so %s again: %v", Version(), ProcessStart, what(), err)
 	}
 }
 

@@ -11,5 +11,5 @@ func Version() string { return "" }
 // startFailed: only wine fails to start a process this way.
 func startFailed(error) bool { return false }
 
-// StartFailedText: only wine fails to start a process this way.
-func StartFailedText(string) bool { return false }
+// startFailedText: only wine fails to start a process this way.
+func startFailedText(string) bool { return false }

@@ -56,3 +56,20 @@ func TestStartFailedOnlyUnderWine(t *testing.T) {
 		t.Errorf("startFailed(%v) outside wine", err)
 	}
 }
+
+// Again runs an attempt once more only when its words name wine's failed
+// start, so outside wine it runs once whatever its error says.
+func TestAgain(t *testing.T) {
+	tries := 0
+	err := Again(t, "the attempt", func() error {
+		tries++
+		return errors.New("exit status 1: Internal error.") // ERROR_INTERNAL_ERROR's text
+	})
+	want := 1
+	if Running() {
+		want = maxStarts
+	}
+	if err == nil || tries != want {
+		t.Errorf("%d tries, err %v; want %d tries and the error", tries, err, want)
+	}
+}

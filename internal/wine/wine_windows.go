@@ -32,10 +32,10 @@ func startFailed(err error) bool {
 	return Running() && errors.Is(err, windows.ERROR_INTERNAL_ERROR)
 }
 
-// StartFailedText says whether text, an error another program (an SDK
+// startFailedText says whether text, an error another program (an SDK
 // running credential_process) passed on as words, names wine failing to
 // start a process (see ProcessStart): "Internal error." is
 // ERROR_INTERNAL_ERROR's text.
-func StartFailedText(text string) bool {
+func startFailedText(text string) bool {
 	return Running() && strings.Contains(text, windows.ERROR_INTERNAL_ERROR.Error())
 }
