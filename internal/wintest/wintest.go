@@ -226,10 +226,21 @@ func Type(h windows.HWND, s string) error {
 
 // Key posts a key press and release to h.
 func Key(h windows.HWND, vk uintptr) error {
-	if err := Post(h, WMKeyDown, vk, 1); err != nil {
+	return key(func(msg uint32, lparam uintptr) error { return Post(h, msg, vk, lparam) })
+}
+
+// key posts the press, then the release. A window that closes on the key
+// going down (Enter or Escape in a dialog, Escape in a menu) is gone
+// before the release is posted whenever its thread runs first, as on a
+// loaded machine: the key has then done its work.
+func key(post func(msg uint32, lparam uintptr) error) error {
+	if err := post(WMKeyDown, 1); err != nil {
 		return err
 	}
-	return Post(h, WMKeyUp, vk, 1|3<<30)
+	if err := post(WMKeyUp, 1|3<<30); err != nil && !errors.Is(err, windows.ERROR_INVALID_WINDOW_HANDLE) {
+		return err
+	}
+	return nil
 }
 
 // Screenshot grabs r of the screen as Windows draws it.
