@@ -4,6 +4,7 @@ package wintest
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 	"unsafe"
 
@@ -47,6 +48,9 @@ func TestKey(t *testing.T) {
 // Windows says ERROR_INVALID_WINDOW_HANDLE for a post to a window that is
 // gone, the error key relies on.
 func TestPostToAClosedWindow(t *testing.T) {
+	// Only the thread that made a window may destroy it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	user32 := windows.NewLazySystemDLL("user32.dll")
 	class, _ := windows.UTF16PtrFromString("STATIC")
 	h, _, err := user32.NewProc("CreateWindowExW").Call(0, uintptr(unsafe.Pointer(class)), 0, 0, 0, 0, 10, 10, 0, 0, 0, 0)
