@@ -51,7 +51,6 @@ func TestPostToAClosedWindow(t *testing.T) {
 	// Only the thread that made a window may destroy it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	user32 := windows.NewLazySystemDLL("user32.dll")
 	class, _ := windows.UTF16PtrFromString("STATIC")
 	h, _, err := user32.NewProc("CreateWindowExW").Call(0, uintptr(unsafe.Pointer(class)), 0, 0, 0, 0, 10, 10, 0, 0, 0, 0)
 	if h == 0 {
